@@ -1,0 +1,37 @@
+# Each target bootstraps .venv itself, so a fresh clone needs only `make test` or `make demo`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Airflow is pinned for the test and demo environments; the package itself accepts >=3.1.
+AIRFLOW_VERSION ?= 3.3.2
+
+.PHONY: install test lint demo bench docs emulator clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]" "apache-airflow==$(AIRFLOW_VERSION)"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check airflow_workfront tests example_dags benchmarks
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+demo: $(STAMP)
+	$(BIN)/python -m airflow_workfront.demo
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+emulator: $(STAMP)
+	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo
+
+clean:
+	rm -rf $(VENV) .demo .bench .pytest_cache .ruff_cache .mypy_cache

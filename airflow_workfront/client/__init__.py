@@ -1,0 +1,1 @@
+"""Workfront provider: client."""

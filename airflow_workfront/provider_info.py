@@ -1,0 +1,122 @@
+"""Provider metadata: integrations, modules and the declarative ``workfront`` connection form.
+
+Airflow 3.2+ builds the connection form from ``conn-fields`` and ``ui-field-behaviour`` without
+importing the hook, so every field the hook reads from ``Connection.extra`` is declared here.
+Secret fields carry ``format: password`` and names Airflow's masker recognises.
+"""
+
+from __future__ import annotations
+
+from airflow_workfront import __version__
+
+AUTH_TYPES = ["api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims"]
+
+DOCS_URL = "https://github.com/airflow-provider-workfront/airflow-provider-workfront/tree/main/docs"
+
+
+def _field(label: str, description: str, **schema) -> dict:
+    schema.setdefault("type", ["string", "null"])
+    return {"label": label, "description": description, "schema": schema}
+
+
+CONN_FIELDS = {
+    "auth_type": _field(
+        "Auth type",
+        "How to authenticate: api_key (default), session (username/password login), oauth2_jwt "
+        "(Workfront OAuth2 server-to-server JWT), oauth2_refresh_token, or ims (Adobe IMS client credentials).",
+        enum=AUTH_TYPES,
+        default="api_key",
+    ),
+    "api_version": _field(
+        "API version",
+        "Workfront API version to pin, e.g. v21.0. Unversioned URLs move with every release.",
+        default="v21.0",
+    ),
+    "api_key": _field(
+        "API key",
+        "Workfront API key (auth_type=api_key). May also be given as the connection password.",
+        format="password",
+    ),
+    "client_id": _field("Client ID", "OAuth2 or Adobe IMS client ID (oauth2_jwt, oauth2_refresh_token, ims)."),
+    "client_secret": _field(
+        "Client secret", "OAuth2 or Adobe IMS client secret (oauth2_jwt, oauth2_refresh_token, ims).", format="password"
+    ),
+    "private_key": _field(
+        "Private key",
+        "PEM RSA private key whose public key is registered on the Workfront OAuth2 app (oauth2_jwt).",
+        format="password",
+    ),
+    "customer_id": _field("Customer ID", "Workfront Customer ID from the OAuth2 app details; the JWT 'iss' (oauth2_jwt)."),
+    "user_id": _field("User ID", "Workfront user ID that registered the public key; the JWT 'sub' (oauth2_jwt)."),
+    "refresh_token": _field("Refresh token", "OAuth2 refresh token (oauth2_refresh_token).", format="password"),
+    "ims_org_id": _field("IMS org ID", "Adobe IMS organisation ID, sent as x-gw-ims-org-id (ims)."),
+    "ims_token_url": _field(
+        "IMS token URL",
+        "Adobe IMS token endpoint (ims).",
+        default="https://ims-na1.adobelogin.com/ims/token/v3",
+    ),
+    "ims_scopes": _field("IMS scopes", "Comma-separated scopes shown on the Adobe credential page (ims)."),
+    "timeout": _field("Timeout (s)", "Seconds to wait for one HTTP response.", type=["number", "null"], default=60),
+    "max_retries": _field(
+        "Max retries", "Retries on 429, 5xx and connection errors.", type=["integer", "null"], default=5
+    ),
+    "max_concurrency": _field(
+        "Max concurrency",
+        "Requests in flight at once from one worker process; Workfront allows about 10 per customer.",
+        type=["integer", "null"],
+        default=10,
+    ),
+    "verify_ssl": _field(
+        "Verify TLS", "Verify TLS certificates. Turn off only for a local test server.", type=["boolean", "null"], default=True
+    ),
+}
+
+CONNECTION_TYPE = {
+    "hook-class-name": "airflow_workfront.hooks.workfront.WorkfrontHook",
+    "hook-name": "Adobe Workfront",
+    "connection-type": "workfront",
+    "ui-field-behaviour": {
+        "hidden-fields": ["schema", "extra"],
+        "relabeling": {
+            "host": "Workfront URL",
+            "login": "Username (session auth)",
+            "password": "API key or password",
+        },
+        "placeholders": {
+            "host": "https://acme.my.workfront.com",
+            "login": "only for auth_type=session",
+            "password": "API key (api_key) or password (session)",
+            "port": "leave empty for Workfront cloud",
+            "api_version": "v21.0",
+            "auth_type": "api_key",
+        },
+    },
+    "conn-fields": CONN_FIELDS,
+}
+
+_MODULES = {
+    "hooks": ["airflow_workfront.hooks.workfront"],
+    "operators": ["airflow_workfront.operators"],
+    "sensors": ["airflow_workfront.sensors"],
+    "triggers": ["airflow_workfront.triggers"],
+}
+
+PROVIDER_INFO: dict = {
+    "package-name": "airflow-provider-workfront",
+    "name": "Adobe Workfront",
+    "description": "Hook, operators, sensors, triggers and an incremental sync for Adobe Workfront, with a local emulator.",
+    "versions": [__version__],
+    "integrations": [
+        {
+            "integration-name": "Adobe Workfront",
+            "external-doc-url": "https://developer.adobe.com/workfront-apis/",
+            "how-to-guide": [f"{DOCS_URL}/operators.md"],
+            "tags": ["service"],
+        }
+    ],
+    **{
+        kind: [{"integration-name": "Adobe Workfront", "python-modules": modules}]
+        for kind, modules in _MODULES.items()
+    },
+    "connection-types": [CONNECTION_TYPE],
+}

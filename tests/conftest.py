@@ -1,0 +1,39 @@
+"""Test-wide set-up: a private Airflow home on SQLite, created before Airflow is imported."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="wf-test-airflow-home-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = os.path.join(_AIRFLOW_HOME, "dags")
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/airflow.db"
+os.environ.setdefault("AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP", "airflow_workfront.*")
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """Create the Airflow metadata database once per test session (needed by ``dag.test()``)."""
+    from airflow.utils import db
+
+    db.initdb()
+    return _AIRFLOW_HOME
+
+
+@pytest.fixture
+def create_connection_without_db(monkeypatch):
+    """Register an Airflow connection through its environment variable, as Airflow's own tests do."""
+
+    def _create(conn_id: str, **fields) -> None:
+        payload = {k: v for k, v in fields.items() if v is not None}
+        if isinstance(payload.get("extra"), dict):
+            payload["extra"] = json.dumps(payload["extra"])
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(payload))
+
+    return _create
