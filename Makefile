@@ -25,10 +25,10 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)
-	$(BIN)/python -m airflow_workfront.demo
+	$(BIN)/python scripts/demo.py
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python benchmarks/run.py
 
 emulator: $(STAMP)
 	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo
