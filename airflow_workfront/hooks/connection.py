@@ -1,0 +1,179 @@
+"""Read a ``workfront`` Airflow Connection into a client configuration (pure, no I/O).
+
+Kept apart from the hook so it can be tested without an Airflow metadata database and reused
+by triggers, which fetch the connection asynchronously.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from airflow.sdk import Connection
+
+    from airflow_workfront.client import ClientConfig
+
+log = logging.getLogger(__name__)
+
+AUTH_TYPES = ("api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims")
+DEFAULT_API_VERSION = "v21.0"
+DEFAULT_IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
+
+# What each auth type needs, by the name a user sees in the connection form.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "api_key": ("api_key",),
+    "session": ("login", "password"),
+    "oauth2_jwt": ("client_id", "client_secret", "private_key", "customer_id", "user_id"),
+    "oauth2_refresh_token": ("client_id", "client_secret", "refresh_token"),
+    "ims": ("client_id", "client_secret", "ims_org_id"),
+}
+
+
+def parse_extra(extra: str | dict | None) -> dict[str, Any]:
+    """Return a connection's extras as a dict, accepting JSON text, a dict or nothing.
+
+    Keys written by the legacy form (``extra__workfront__api_version``) are accepted too.
+    """
+    if not extra:
+        return {}
+    if isinstance(extra, dict):
+        value: Any = dict(extra)
+    else:
+        try:
+            value = json.loads(extra)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"connection extra is not valid JSON ({err.msg} at position {err.pos})") from None
+    if not isinstance(value, dict):
+        raise ValueError("connection extra must be a JSON object")
+    prefix = "extra__workfront__"
+    return {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in value.items()}
+
+
+def base_url_from_connection(host: str | None, port: int | None, schema: str | None) -> str:
+    """Build ``scheme://host[:port]`` from a connection's host, port and schema fields."""
+    if not host:
+        raise ValueError("host is empty: set it to your Workfront URL, e.g. https://acme.my.workfront.com")
+    host = host.strip().rstrip("/")
+    if "://" not in host:
+        scheme = schema.lower() if schema and schema.lower() in ("http", "https") else "https"
+        host = f"{scheme}://{host}"
+    parts = urlsplit(host)
+    if parts.path not in ("", "/") or parts.query:
+        raise ValueError(
+            f"host must be the bare Workfront URL without a path (got path {parts.path!r}); "
+            "the client adds /attask/api/<version> itself"
+        )
+    if port and not parts.port:
+        host = f"{parts.scheme}://{parts.hostname}:{int(port)}"
+    return host
+
+
+def _number(extras: dict[str, Any], key: str, kind: type, default: Any, minimum: float = 1e-9) -> Any:
+    raw = extras.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"extra {key!r} must be a {kind.__name__}, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"extra {key!r} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+def _boolean(raw: Any, default: bool) -> bool:
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"extra 'verify_ssl' must be true or false, got {raw!r}")
+
+
+def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
+    """Turn a ``workfront`` connection (plus per-hook overrides) into a ``ClientConfig``.
+
+    :raises ValueError: naming the connection and what is missing or malformed; never a value
+        of a secret field.
+    """
+    from airflow_workfront.client import (
+        ApiKeyAuth,
+        ClientConfig,
+        ImsAuth,
+        OAuth2JwtAuth,
+        OAuth2RefreshTokenAuth,
+        SessionAuth,
+    )
+
+    try:
+        extras = parse_extra(conn.extra)
+        extras.update({k: v for k, v in overrides.items() if v is not None})
+        auth_type = str(extras.get("auth_type") or "api_key").strip().lower()
+        if auth_type not in AUTH_TYPES:
+            raise ValueError(f"auth_type {auth_type!r} is not one of {', '.join(AUTH_TYPES)}")
+
+        values = {
+            **{k: v for k, v in extras.items() if isinstance(v, str) and v.strip()},
+            "login": conn.login,
+            "password": conn.password,
+        }
+        if auth_type == "api_key" and not values.get("api_key"):
+            values["api_key"] = conn.password
+        # OAuth2 and IMS apps may keep their client secret in the password field.
+        if auth_type in ("oauth2_jwt", "oauth2_refresh_token", "ims") and not values.get("client_secret"):
+            values["client_secret"] = conn.password
+        missing = [name for name in _REQUIRED[auth_type] if not values.get(name)]
+        if missing:
+            raise ValueError(f"auth_type {auth_type} needs {', '.join(missing)}")
+
+        if auth_type == "api_key":
+            auth: Any = ApiKeyAuth(api_key=values["api_key"])
+        elif auth_type == "session":
+            auth = SessionAuth(username=values["login"], password=values["password"])
+        elif auth_type == "oauth2_jwt":
+            auth = OAuth2JwtAuth(
+                client_id=values["client_id"],
+                client_secret=values["client_secret"],
+                private_key=values["private_key"].replace("\\n", "\n"),
+                customer_id=values["customer_id"],
+                user_id=values["user_id"],
+            )
+        elif auth_type == "oauth2_refresh_token":
+            auth = OAuth2RefreshTokenAuth(
+                client_id=values["client_id"],
+                client_secret=values["client_secret"],
+                refresh_token=values["refresh_token"],
+            )
+        else:
+            scopes = extras.get("ims_scopes") or ()
+            if isinstance(scopes, str):
+                scopes = tuple(s.strip() for s in scopes.split(",") if s.strip())
+            auth = ImsAuth(
+                client_id=values["client_id"],
+                client_secret=values["client_secret"],
+                ims_org_id=values["ims_org_id"],
+                token_url=values.get("ims_token_url") or DEFAULT_IMS_TOKEN_URL,
+                scopes=tuple(scopes),
+            )
+
+        verify_ssl = _boolean(extras.get("verify_ssl"), True)
+        if not verify_ssl:
+            log.warning("TLS certificate verification is OFF for connection %r", conn.conn_id)
+        return ClientConfig(
+            host=base_url_from_connection(conn.host, conn.port, conn.schema),
+            auth=auth,
+            api_version=str(extras.get("api_version") or DEFAULT_API_VERSION),
+            timeout=_number(extras, "timeout", float, 60.0),
+            max_retries=_number(extras, "max_retries", int, 5, minimum=0),
+            max_concurrency=_number(extras, "max_concurrency", int, 10, minimum=1),
+            verify_ssl=verify_ssl,
+        )
+    except ValueError as err:
+        raise ValueError(f"Workfront connection {conn.conn_id!r} is misconfigured: {err}") from None

@@ -1,0 +1,63 @@
+"""The provider metadata is valid for Airflow and Airflow discovers the provider through it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import airflow_workfront
+from airflow_workfront.provider_info import AUTH_TYPES, CONN_FIELDS
+
+
+def test_provider_info_passes_airflows_own_schema():
+    from airflow.providers_manager import _create_provider_info_schema_validator
+
+    _create_provider_info_schema_validator().validate(airflow_workfront.get_provider_info())
+
+
+def test_package_name_matches_the_distribution():
+    from importlib.metadata import distribution
+
+    dist = distribution("airflow-provider-workfront")
+    assert airflow_workfront.get_provider_info()["package-name"] == dist.metadata["Name"]
+    entry_points = [ep for ep in dist.entry_points if ep.group == "apache_airflow_provider"]
+    assert [ep.value for ep in entry_points] == ["airflow_workfront:get_provider_info"]
+
+
+def test_providers_manager_finds_provider_hook_and_connection_type():
+    from airflow.providers_manager import ProvidersManager
+    from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
+
+    assert "airflow-provider-workfront" in ProvidersManager().providers
+    hook_info = ProvidersManagerTaskRuntime().hooks["workfront"]
+    assert hook_info is not None
+    assert hook_info.hook_class_name == "airflow_workfront.hooks.workfront.WorkfrontHook"
+    assert hook_info.connection_type == "workfront"
+
+
+def test_connection_form_fields_are_declared_and_secrets_are_masked():
+    from airflow.providers_manager import ProvidersManager
+
+    manager = ProvidersManager()
+    widgets = manager.connection_form_widgets
+    for name in ("auth_type", "api_version", "client_secret", "private_key", "refresh_token"):
+        assert f"extra__workfront__{name}" in widgets, name
+    secret = {name for name, spec in CONN_FIELDS.items() if spec["schema"].get("format") == "password"}
+    assert secret == {"api_key", "client_secret", "private_key", "refresh_token"}
+    assert CONN_FIELDS["auth_type"]["schema"]["enum"] == AUTH_TYPES
+
+
+@pytest.mark.slow
+def test_airflow_providers_list_cli_shows_the_provider(tmp_path):
+    env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    out = subprocess.run(
+        [sys.executable, "-m", "airflow", "providers", "list", "--output", "plain"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "airflow-provider-workfront" in out.stdout
