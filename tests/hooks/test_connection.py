@@ -1,0 +1,165 @@
+"""Reading a ``workfront`` connection into a client configuration, for every auth mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from airflow.sdk import Connection
+
+from airflow_workfront.client import (
+    ApiKeyAuth,
+    ImsAuth,
+    OAuth2JwtAuth,
+    OAuth2RefreshTokenAuth,
+    SessionAuth,
+)
+from airflow_workfront.hooks.connection import base_url_from_connection, config_from_connection, parse_extra
+
+SECRETS = {
+    "api_key": "key-0123456789abcdef",
+    "password": "pa55-word-secret",
+    "client_secret": "client-secret-value",
+    "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIsecret\\n-----END PRIVATE KEY-----",
+    "refresh_token": "refresh-token-value",
+}
+
+
+def make_conn(extra: dict | None = None, **fields) -> Connection:
+    fields.setdefault("host", "https://acme.my.workfront.com")
+    return Connection(conn_id="wf", conn_type="workfront", extra=json.dumps(extra or {}), **fields)
+
+
+def test_api_key_from_password_is_the_default_mode():
+    config = config_from_connection(make_conn(password=SECRETS["api_key"]))
+    assert isinstance(config.auth, ApiKeyAuth)
+    assert config.auth.api_key == SECRETS["api_key"]
+    assert config.api_url == "https://acme.my.workfront.com/attask/api/v21.0"
+    assert (config.timeout, config.max_retries, config.max_concurrency, config.verify_ssl) == (60.0, 5, 10, True)
+
+
+def test_api_key_extra_wins_over_password_and_settings_are_read():
+    extra = {
+        "api_key": SECRETS["api_key"],
+        "api_version": "v19.0",
+        "timeout": "12.5",
+        "max_retries": 0,
+        "max_concurrency": "4",
+    }
+    config = config_from_connection(make_conn(extra, password="other"))
+    assert config.auth.api_key == SECRETS["api_key"]
+    assert config.api_url.endswith("/attask/api/v19.0")
+    assert (config.timeout, config.max_retries, config.max_concurrency) == (12.5, 0, 4)
+
+
+def test_session_mode_uses_login_and_password():
+    config = config_from_connection(make_conn({"auth_type": "session"}, login="ann", password=SECRETS["password"]))
+    assert isinstance(config.auth, SessionAuth)
+    assert (config.auth.username, config.auth.password) == ("ann", SECRETS["password"])
+
+
+def test_oauth2_jwt_mode_unescapes_the_private_key():
+    extra = {
+        "auth_type": "oauth2_jwt",
+        "client_id": "cid",
+        "client_secret": SECRETS["client_secret"],
+        "private_key": SECRETS["private_key"],
+        "customer_id": "cust",
+        "user_id": "user",
+    }
+    config = config_from_connection(make_conn(extra))
+    assert isinstance(config.auth, OAuth2JwtAuth)
+    assert config.auth.private_key.count("\n") == 2
+    assert (config.auth.customer_id, config.auth.user_id) == ("cust", "user")
+
+
+def test_refresh_token_mode_takes_client_secret_from_password_when_absent():
+    extra = {"auth_type": "oauth2_refresh_token", "client_id": "cid", "refresh_token": SECRETS["refresh_token"]}
+    config = config_from_connection(make_conn(extra, password=SECRETS["client_secret"]))
+    assert isinstance(config.auth, OAuth2RefreshTokenAuth)
+    assert config.auth.client_secret == SECRETS["client_secret"]
+    assert config.auth.refresh_token == SECRETS["refresh_token"]
+
+
+def test_ims_mode_splits_scopes_and_defaults_the_token_url():
+    extra = {
+        "auth_type": "ims",
+        "client_id": "cid",
+        "client_secret": SECRETS["client_secret"],
+        "ims_org_id": "ORG@AdobeOrg",
+        "ims_scopes": "openid, AdobeID",
+    }
+    config = config_from_connection(make_conn(extra))
+    assert isinstance(config.auth, ImsAuth)
+    assert config.auth.scopes == ("openid", "AdobeID")
+    assert config.auth.token_url == "https://ims-na1.adobelogin.com/ims/token/v3"
+
+
+@pytest.mark.parametrize(
+    ("extra", "fields", "missing"),
+    [
+        ({}, {}, "api_key"),
+        ({"auth_type": "session"}, {"password": SECRETS["password"]}, "login"),
+        ({"auth_type": "oauth2_jwt", "client_id": "c"}, {"password": SECRETS["client_secret"]}, "private_key, customer_id, user_id"),
+        ({"auth_type": "oauth2_refresh_token", "client_id": "c", "client_secret": SECRETS["client_secret"]}, {}, "refresh_token"),
+        ({"auth_type": "ims", "client_id": "c"}, {"password": SECRETS["client_secret"]}, "ims_org_id"),
+    ],
+)
+def test_missing_fields_are_named_without_revealing_secrets(extra, fields, missing):
+    with pytest.raises(ValueError) as err:
+        config_from_connection(make_conn(extra, **fields))
+    message = str(err.value)
+    assert "'wf'" in message and missing in message
+    for secret in SECRETS.values():
+        assert secret not in message
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"auth_type": "kerberos"}, "auth_type 'kerberos' is not one of"),
+        ({"timeout": "soon"}, "extra 'timeout' must be a float"),
+        ({"max_concurrency": 0}, "extra 'max_concurrency' must be at least 1"),
+        ({"verify_ssl": "maybe"}, "verify_ssl"),
+    ],
+)
+def test_malformed_extras_get_clear_errors(extra, expected):
+    with pytest.raises(ValueError, match=expected):
+        config_from_connection(make_conn(extra, password=SECRETS["api_key"]))
+
+
+def test_disabling_tls_verification_warns(caplog):
+    with caplog.at_level(logging.WARNING):
+        config = config_from_connection(make_conn({"verify_ssl": "false"}, password=SECRETS["api_key"]))
+    assert config.verify_ssl is False
+    assert "TLS certificate verification is OFF" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "schema", "expected"),
+    [
+        ("acme.my.workfront.com", None, None, "https://acme.my.workfront.com"),
+        ("https://acme.my.workfront.com/", None, None, "https://acme.my.workfront.com"),
+        ("127.0.0.1", 8765, "http", "http://127.0.0.1:8765"),
+        ("http://127.0.0.1:8765", None, "", "http://127.0.0.1:8765"),
+        ("http://localhost", 9000, None, "http://localhost:9000"),
+    ],
+)
+def test_base_url_forms(host, port, schema, expected):
+    assert base_url_from_connection(host, port, schema) == expected
+
+
+@pytest.mark.parametrize("host", ["", None, "https://acme.my.workfront.com/attask/api/v21.0"])
+def test_base_url_rejects_empty_or_pathful_hosts(host):
+    with pytest.raises(ValueError):
+        base_url_from_connection(host, None, None)
+
+
+def test_parse_extra_accepts_legacy_prefixed_keys_and_rejects_bad_json():
+    assert parse_extra('{"extra__workfront__api_version": "v20.0"}') == {"api_version": "v20.0"}
+    assert parse_extra(None) == {}
+    with pytest.raises(ValueError, match="not valid JSON"):
+        parse_extra("{nope")
+    with pytest.raises(ValueError, match="JSON object"):
+        parse_extra("[1]")
