@@ -1,0 +1,187 @@
+"""The sync engine: read one object type's window from Workfront and stream it into a sink.
+
+A run reads the window's first page; when it is full, one ``count`` sizes the rest, which is split
+into partitions of whole pages (:mod:`~airflow_workfront.sync.planner`) and read in parallel by at
+most ``max_concurrency`` workers, each paging by key (:mod:`~airflow_workfront.sync.paging`). Pages
+go to the sink one at a time as they arrive, so memory holds at most one page per worker. Then the
+window's deletions are applied (journal entries or ID reconciliation).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from datetime import timedelta
+from typing import Any
+
+from airflow_workfront.sync.deletes import journal_deleted_ids, missing_ids, workfront_ids
+from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_key
+from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
+from airflow_workfront.sync.planner import Partition, plan_partitions
+from airflow_workfront.sync.sinks.base import Sink, SyncTarget
+from airflow_workfront.sync.summary import SyncSummary
+from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
+
+log = logging.getLogger(__name__)
+
+DELETE_MODES = ("auto", "journal", "reconcile", "none")
+
+
+class SyncEngine:
+    """Incremental sync of one Workfront object type into a :class:`~airflow_workfront.sync.sinks.base.Sink`.
+
+    :param client: A :class:`~airflow_workfront.client.WorkfrontClient` (e.g. ``WorkfrontHook().get_conn()``).
+    :param obj_code: Workfront object code (``"TASK"``, ``"PROJ"``, ``"HOUR"``...).
+    :param fields: Fields to read (default ``["*"]``); ``ID`` and the window date are always added.
+    :param filters: Extra Workfront filters, ANDed with the window (no ``OR:`` groups).
+    :param date_field: Timestamp the window is on; default ``lastUpdateDate``, or ``entryDate`` for
+        objects without one (:func:`~airflow_workfront.sync.window.date_field_for`).
+    :param overlap: Re-read this much before the window start (guards against clock skew).
+    :param page_size: Rows per search (default: the client's ``page_size``, at most 2000).
+    :param max_workers: Partitions read at once (default and cap: the client's ``max_concurrency``).
+    :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
+        name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID),
+        ``"none"``, or ``"auto"``: journal, except for journal-like objects (JRNLE, NOTE...).
+    :param pages_per_partition: Smallest partition in pages (each extra partition costs one request).
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        obj_code: str,
+        fields: list[str] | str | None = None,
+        filters: dict[str, Any] | None = None,
+        date_field: str | None = None,
+        overlap: timedelta = timedelta(0),
+        page_size: int | None = None,
+        max_workers: int | None = None,
+        deletes: str = "auto",
+        pages_per_partition: int = 2,
+    ) -> None:
+        self.client = client
+        self.obj_code = obj_code.upper()
+        self.date_field = date_field or date_field_for(self.obj_code)
+        self.filters = check_user_filters(filters, self.date_field)
+        self.fields = _with_required(fields, self.date_field)
+        self.overlap = overlap
+        config = getattr(client, "config", None)
+        self.page_size = min(2000, page_size or getattr(config, "page_size", 2000) or 2000)
+        cap = int(getattr(config, "max_concurrency", 10) or 10)
+        self.max_workers = max(1, min(cap, max_workers or cap))
+        if deletes not in DELETE_MODES:
+            raise ValueError(f"deletes must be one of {DELETE_MODES}, got {deletes!r}")
+        if deletes == "auto":
+            deletes = "none" if self.obj_code in ENTRY_DATE_OBJECTS else "journal"
+        self.deletes = deletes
+        self.pages_per_partition = pages_per_partition
+        self._lock = threading.Lock()
+
+    def run(self, window: SyncWindow, sink: Sink) -> SyncSummary:
+        """Sync ``window`` into ``sink`` and return what was done.
+
+        Exceptions from Workfront or the sink propagate after the other workers stop; pages already
+        written stay written, and re-running the window converges.
+        """
+        started = time.monotonic()
+        requests_before = _requests(self.client)
+        read_window = window.with_overlap(self.overlap)
+        summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
+        stop = threading.Event()
+        reader = KeysetReader(
+            self.client, self.obj_code, self.fields, self.date_field, self.filters, self.page_size, stop
+        )
+        if self.deletes == "reconcile" and not sink.supports_reconcile:
+            raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
+        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window))
+        log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
+
+        if not read_window.is_empty:
+            whole = KeyRange(read_window.start, read_window.end)
+            first = reader.search(whole, limit=self.page_size)
+            summary.counted = len(first)
+            self._write(sink, first, 0, 0, summary)
+            if len(first) == self.page_size:
+                self._read_rest(reader, whole.resume_after(record_key(first[-1], self.date_field)), sink, summary, stop)
+
+        if self.deletes == "journal":
+            for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
+                summary.deleted += sink.delete(ids, batch=n)
+        elif self.deletes == "reconcile":
+            present = workfront_ids(self.client, self.obj_code, self.filters, self.page_size)
+            for n, ids in enumerate(missing_ids(sink.iter_ids(), present, self.page_size)):
+                summary.deleted += sink.delete(ids, batch=n)
+
+        summary.requests = _requests(self.client) - requests_before
+        summary.extra["duration_s"] = round(time.monotonic() - started, 3)
+        sink.close(summary)
+        log.info(
+            "Synced %s %s: %d objects read, %d upserted, %d deleted, %d pages, %d partitions, %d requests "
+            "(%d for planning)",
+            self.obj_code, read_window, summary.fetched, summary.upserted, summary.deleted,
+            summary.pages, summary.partitions, summary.requests, summary.planning_requests,
+        )
+        return summary
+
+    def _read_rest(
+        self, reader: KeysetReader, remainder: KeyRange, sink: Sink, summary: SyncSummary, stop: threading.Event
+    ) -> None:
+        """Count what follows a full first page, plan partitions and read them in parallel."""
+        remaining = reader.count(remainder)
+        summary.planning_requests += 1
+        summary.counted += remaining
+        partitions, probes = plan_partitions(
+            reader, remainder, remaining, self.max_workers, self.pages_per_partition
+        )
+        summary.planning_requests += probes
+        summary.partitions = len(partitions)
+        if not partitions:
+            return
+        log.info("%s: %d more objects counted, reading them in %d partition(s)", self.obj_code, remaining, len(partitions))
+        with ThreadPoolExecutor(max_workers=min(self.max_workers, len(partitions)), thread_name_prefix="wf-sync") as pool:
+            futures = [pool.submit(self._drain, reader, p, sink, summary) for p in partitions]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                stop.set()  # the other workers stop before their next request
+                wait(futures)
+                errors = [f.exception() for f in futures if f.exception() is not None]
+                raise next((e for e in errors if not isinstance(e, SyncCancelled)), errors[0])
+
+    def _drain(self, reader: KeysetReader, partition: Partition, sink: Sink, summary: SyncSummary) -> None:
+        for page, rows in enumerate(reader.pages(partition.key_range, partition.expected, partition.bounded)):
+            self._write(sink, rows, partition.index, page, summary)
+
+    def _write(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:
+        """Hand one page to the sink (one at a time) and log progress."""
+        if not rows:
+            return
+        with self._lock:
+            summary.upserted += sink.write_page(rows, partition=partition, page=page)
+            summary.fetched += len(rows)
+            summary.pages += 1
+            for row in (rows[0], rows[-1]):
+                summary.note_key(record_key(row, self.date_field))
+            percent = f"{100 * summary.fetched / summary.counted:.0f}%" if summary.counted else "?"
+            log.info(
+                "%s: page %d of partition %d, %d/%d objects (%s), %d requests",
+                self.obj_code, page, partition, summary.fetched, summary.counted, percent,
+                _requests(self.client),
+            )
+
+
+def _with_required(fields: list[str] | str | None, date_field: str) -> list[str]:
+    """The requested fields with ``ID`` and the window date first, without duplicates."""
+    if fields is None:
+        fields = ["*"]
+    elif isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    ordered = ["ID", date_field, *fields]
+    return list(dict.fromkeys(ordered))
+
+
+def _requests(client: Any) -> int:
+    """Total requests the client has made so far (0 when it keeps no statistics)."""
+    stats = getattr(client, "stats", None)
+    return int(getattr(stats, "total", 0) or 0)

@@ -1,0 +1,127 @@
+"""One object type read in keyset order: pages, counts and rank probes over a :class:`KeyRange`.
+
+The reader knows how many objects a range held when it was counted and uses that to ask for no
+more rows than needed, so a range costs ``ceil(n / page_size)`` searches and no empty trailing page
+(an unbounded range adds one 1-row confirmation only when its count is a multiple of the page size).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from airflow_workfront.sync.keyset import Key, KeyRange, build_filters, record_key, sort_spec
+
+
+class SyncCancelled(Exception):
+    """Raised inside a partition worker when another partition failed and the run is stopping."""
+
+
+class KeysetReader:
+    """Read one object type of one window in ``(date, ID)`` order through a Workfront client.
+
+    :param client: A :class:`~airflow_workfront.client.WorkfrontClient` (or anything with the same
+        ``search_page``/``count`` methods).
+    :param obj_code: Workfront object code, e.g. ``"TASK"``.
+    :param fields: Fields to request; must include ``ID`` and ``date_field``.
+    :param date_field: The timestamp the window is read on.
+    :param user_filters: Validated AND filters repeated in every keyset alternative.
+    :param page_size: Rows per search request (at most 2000, Workfront's ``$$LIMIT`` cap).
+    :param stop: Set by the engine to make every reader stop before its next request.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        obj_code: str,
+        fields: list[str],
+        date_field: str,
+        user_filters: dict[str, Any],
+        page_size: int,
+        stop: threading.Event | None = None,
+    ) -> None:
+        if not 1 <= page_size <= 2000:
+            raise ValueError(f"page_size must be between 1 and 2000 (Workfront's $$LIMIT cap), got {page_size}")
+        self.client = client
+        self.obj_code = obj_code
+        self.fields = fields
+        self.date_field = date_field
+        self.user_filters = user_filters
+        self.page_size = page_size
+        self.stop = stop or threading.Event()
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise SyncCancelled(f"{self.obj_code} sync stopped because another partition failed")
+
+    def search(self, key_range: KeyRange, limit: int, first: int = 0, fields: list[str] | None = None) -> list[dict]:
+        """One search request over ``key_range``; rows past the range's upper key are dropped."""
+        filters = build_filters(key_range, self.date_field, self.user_filters)
+        if filters is None or limit <= 0:
+            return []
+        self._check_stop()
+        rows = self.client.search_page(
+            self.obj_code,
+            filters=filters,
+            fields=fields or self.fields,
+            sort=sort_spec(self.date_field),
+            first=first,
+            limit=limit,
+        )
+        return [r for r in rows if key_range.contains(record_key(r, self.date_field))]
+
+    def count(self, key_range: KeyRange) -> int:
+        """How many objects ``key_range`` holds now (one ``count`` request; none for an empty range)."""
+        filters = build_filters(key_range, self.date_field, self.user_filters)
+        if filters is None:
+            return 0
+        self._check_stop()
+        return int(self.client.count(self.obj_code, filters=filters))
+
+    def probe(self, key_range: KeyRange, rank: int) -> Key | None:
+        """The key of the object at 0-based ``rank`` inside ``key_range`` (one 1-row search), if any."""
+        rows = self.search(key_range, limit=1, first=rank, fields=["ID", self.date_field])
+        return record_key(rows[0], self.date_field) if rows else None
+
+    def pages(self, key_range: KeyRange, expected: int | None = None, bounded: bool = False) -> Iterator[list[dict]]:
+        """Yield the pages of ``key_range`` in order until it is exhausted.
+
+        :param expected: Objects the range held when planned. With it, a page asks for what is
+            left plus one (capped at the page size), so a short page proves the end.
+        :param bounded: The range ends at a key taken from the data when planning. Objects only
+            ever move forward in time (an edit sets ``lastUpdateDate`` to now), so nothing can
+            enter such a range: the planned count is trusted and no confirmation is asked.
+        """
+        remaining = expected
+        cursor = key_range
+        while True:
+            if remaining is None or remaining < 0:
+                limit = self.page_size
+            elif bounded:
+                if remaining == 0:
+                    return
+                limit = min(self.page_size, remaining)
+            else:
+                limit = min(self.page_size, remaining + 1)
+            filters = build_filters(cursor, self.date_field, self.user_filters)
+            if filters is None:
+                return
+            self._check_stop()
+            raw = self.client.search_page(
+                self.obj_code,
+                filters=filters,
+                fields=self.fields,
+                sort=sort_spec(self.date_field),
+                first=0,
+                limit=limit,
+            )
+            rows = [r for r in raw if cursor.contains(record_key(r, self.date_field))]
+            if rows:
+                yield rows
+                cursor = cursor.resume_after(record_key(rows[-1], self.date_field))
+            if remaining is not None:
+                remaining -= len(rows)
+            # A short page, or rows past the range's end, mean the range is exhausted.
+            if len(raw) < limit or len(rows) < len(raw):
+                return

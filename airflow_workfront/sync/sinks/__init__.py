@@ -1,0 +1,1 @@
+"""Destinations for the sync engine: SQL tables and object storage."""
