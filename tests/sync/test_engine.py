@@ -254,18 +254,17 @@ def test_invalid_settings_fail_early():
         SyncEngine(FakeWorkfront(page_size=0), "TASK", page_size=-1).run(W1, RecordingSink())
 
 
-def test_into_sqlite_a_rerun_of_the_same_window_changes_nothing(tmp_path):
+def test_into_sqlite_a_rerun_of_the_same_window_changes_nothing(tmp_path, monkeypatch):
+    import json
+
     from airflow.providers.sqlite.hooks.sqlite import SqliteHook
 
     from airflow_workfront.sync import SqlSink
 
-    class _Hook(SqliteHook):
-        def get_uri(self) -> str:
-            return f"sqlite:///{tmp_path}/wh.db"
-
+    monkeypatch.setenv("AIRFLOW_CONN_WF_ENGINE_WH", json.dumps({"conn_type": "sqlite", "host": f"{tmp_path}/wh.db"}))
     wf = FakeWorkfront(page_size=5, max_concurrency=3)
     seed(wf, 33, status="CUR")
-    hook = _Hook()
+    hook = SqliteHook(sqlite_conn_id="wf_engine_wh")
     first = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook))
     again = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook))
     assert (first.upserted, again.upserted, again.fetched) == (33, 0, 33)
