@@ -77,6 +77,7 @@ class SyncEngine:
         self.deletes = deletes
         self.pages_per_partition = pages_per_partition
         self._lock = threading.Lock()
+        self._requests_before = 0
 
     def run(self, window: SyncWindow, sink: Sink) -> SyncSummary:
         """Sync ``window`` into ``sink`` and return what was done.
@@ -85,7 +86,7 @@ class SyncEngine:
         written stay written, and re-running the window converges.
         """
         started = time.monotonic()
-        requests_before = _requests(self.client)
+        requests_before = self._requests_before = _requests(self.client)
         read_window = window.with_overlap(self.overlap)
         summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
         stop = threading.Event()
@@ -167,7 +168,7 @@ class SyncEngine:
             log.info(
                 "%s: page %d of partition %d, %d/%d objects (%s), %d requests",
                 self.obj_code, page, partition, summary.fetched, summary.counted, percent,
-                _requests(self.client),
+                _requests(self.client) - self._requests_before,
             )
 
 
