@@ -269,3 +269,23 @@ def test_into_sqlite_a_rerun_of_the_same_window_changes_nothing(tmp_path, monkey
     again = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook))
     assert (first.upserted, again.upserted, again.fetched) == (33, 0, 33)
     assert hook.get_records("SELECT COUNT(*), COUNT(DISTINCT ID) FROM wf_task") == [(33, 33)]
+
+
+def test_reconcile_against_a_sqlite_table_streams_ids_in_chunks(tmp_path, monkeypatch):
+    import json
+
+    import airflow_workfront.sync.sinks.sql as sql_module
+    from airflow_workfront.sync import SqlSink
+
+    monkeypatch.setattr(sql_module, "_ID_CHUNK", 4)
+    monkeypatch.setenv("AIRFLOW_CONN_WF_RECON_WH", json.dumps({"conn_type": "sqlite", "host": f"{tmp_path}/wh.db"}))
+    wf = FakeWorkfront(page_size=3)
+    objs = seed(wf, 17)
+    SyncEngine(wf, "TASK", fields=["name"], deletes="none").run(W1, SqlSink("wf_task", conn_id="wf_recon_wh"))
+    gone = {objs[0]["ID"], objs[8]["ID"], objs[16]["ID"]}
+    for i in gone:
+        wf.delete("TASK", i, journal=False)
+    sink = SqlSink("wf_task", conn_id="wf_recon_wh")
+    s = SyncEngine(wf, "TASK", fields=["name"], deletes="reconcile").run(W2, sink)
+    assert s.deleted == 3
+    assert {r[0] for r in sink.hook.get_records("SELECT ID FROM wf_task")} == set(wf.objects["TASK"])
