@@ -1,0 +1,192 @@
+"""AsyncWorkfrontClient: the asyncio twin of WorkfrontClient (httpx), used by triggers.
+
+It shares request building, response reading, auth and retry rules with the sync client, so
+the two can only differ in how bytes move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+
+from airflow_workfront.client import operations as ops
+from airflow_workfront.client.auth import TokenRequest
+from airflow_workfront.client.concurrency import async_slots
+from airflow_workfront.client.config import MAX_PAGE_SIZE, ClientConfig
+from airflow_workfront.client.errors import (
+    WorkfrontAuthenticationError,
+    WorkfrontError,
+    WorkfrontTransportError,
+    describe_request,
+    error_from_response,
+)
+from airflow_workfront.client.query import encode_value, stable_sort
+from airflow_workfront.client.request import RequestSpec, build_request, read_response
+from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
+from airflow_workfront.client.stats import RequestStats
+
+log = logging.getLogger("airflow_workfront.client")
+
+
+class AsyncWorkfrontClient:
+    """Async Workfront client with the same rules as :class:`~airflow_workfront.client.WorkfrontClient`.
+
+    :param config: Where and how to connect.
+    :param transport: An ``httpx`` async transport (tests pass a mock one).
+    """
+
+    def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.config = config
+        self.stats = RequestStats()
+        self._http = httpx.AsyncClient(
+            timeout=config.timeout, verify=config.verify_ssl, transport=transport,
+            headers={"User-Agent": config.user_agent},
+        )
+        self._auth_lock = asyncio.Lock()
+        self._rng = random.Random()
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async with async_slots(self.config.base_url, self.config.max_concurrency):
+            return await self._http.request(method, url, **kwargs)
+
+    def _transport_error(self, operation: str, obj_code: str | None, target: str | None,
+                         exc: Exception) -> WorkfrontTransportError:
+        asked = describe_request(operation, obj_code, target)
+        return WorkfrontTransportError(
+            f"{asked} failed: could not get an answer from {self.config.base_url} ({type(exc).__name__})",
+            operation=operation, obj_code=obj_code,
+        )
+
+    async def _authenticate(self) -> None:
+        auth = self.config.auth
+        if not auth.needs_token():
+            return
+        async with self._auth_lock:
+            if auth.needs_token():
+                await self._token_call(auth.token_request(self.config), auth.accept_token)
+
+    async def _token_call(self, request: TokenRequest, accept: Any) -> None:
+        attempt = 0
+        while True:
+            self.stats.record(request.operation, retry=attempt > 0)
+            try:
+                response = await self._call(request.method, request.url, data=request.data, headers=request.headers)
+            except httpx.HTTPError as exc:
+                error: WorkfrontError = self._transport_error(request.operation, None, None, exc)
+            else:
+                if response.status_code < 500 and response.status_code != 429:
+                    if accept is not None:
+                        try:
+                            body = response.json()
+                        except ValueError:
+                            body = None
+                        accept(response.status_code, body)
+                    return
+                error = error_from_response(response.status_code, None, operation=request.operation,
+                                            text=response.text)
+            if attempt >= self.config.max_retries or not error.retryable:
+                raise error
+            await asyncio.sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
+            attempt += 1
+
+    async def send(self, spec: RequestSpec) -> Any:
+        """Send one request with auth, retries and renewal; return its ``data`` (or raise)."""
+        auth = self.config.auth
+        attempt = 0
+        renewed = False
+        while True:
+            await self._authenticate()
+            headers = auth.event_subscription_headers() if "/eventsubscription/" in spec.url else auth.headers()
+            self.stats.record(spec.operation, retry=attempt > 0)
+            log.debug("Workfront %s (%s)", spec.describe(), spec.operation)
+            before_send = False
+            try:
+                response = await self._call(
+                    spec.method, spec.url, params=spec.params or None, data=dict(spec.data) if spec.data else None,
+                    files=spec.files, json=spec.json_body, headers=headers,
+                )
+            except httpx.HTTPError as exc:
+                before_send = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                error: WorkfrontError = self._transport_error(spec.operation, spec.obj_code, spec.target, exc)
+            else:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                try:
+                    return read_response(spec, response.status_code, response.content, retry_after)
+                except WorkfrontError as exc:
+                    error = exc
+            self.stats.record_error(type(error).__name__)
+            if isinstance(error, WorkfrontAuthenticationError) and auth.renewable and not renewed:
+                auth.invalidate()
+                renewed = True
+                continue
+            if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):
+                await asyncio.sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
+                                                  getattr(error, "retry_after", None), self._rng))
+                attempt += 1
+                continue
+            raise error
+
+    async def request(self, method: str, path: str, params: Mapping[str, Any] | None = None,
+                      operation: str | None = None) -> Any:
+        """Send any API request: ``path`` is relative to ``/attask/api/<version>/``."""
+        encoded = [(k, encode_value(v)) for k, v in (params or {}).items() if v is not None]
+        return await self.send(build_request(method.upper(), f"{self.config.api_url}/{path.lstrip('/')}", encoded,
+                                             operation=operation or "request"))
+
+    async def get(self, obj_code: str, obj_id: str, fields: Any = None) -> dict:
+        """One object by ID."""
+        return await self.send(ops.get(self.config, obj_code, obj_id, fields))
+
+    async def search_page(self, obj_code: str, filters: Mapping[str, Any] | None = None, fields: Any = None,
+                          sort: Any = None, first: int = 0, limit: int = MAX_PAGE_SIZE) -> list[dict]:
+        """One page of a search (one request)."""
+        return await self.send(ops.search_page(self.config, obj_code, filters, fields, sort, first, limit))
+
+    async def search(self, obj_code: str, filters: Mapping[str, Any] | None = None, fields: Any = None,
+                     sort: Any = None, page_size: int | None = None,
+                     max_results: int | None = None) -> AsyncIterator[dict]:
+        """Every matching object, page by page (same paging rules as the sync client)."""
+        size = page_size or self.config.page_size
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}")
+        order = stable_sort(sort)
+        first = 0
+        while True:
+            limit = size if max_results is None else min(size, max_results - first)
+            if limit <= 0:
+                return
+            rows = await self.search_page(obj_code, filters, fields, order, first, limit)
+            for row in rows:
+                yield row
+            if len(rows) < limit:
+                return
+            first += len(rows)
+
+    async def count(self, obj_code: str, filters: Mapping[str, Any] | None = None) -> int:
+        """How many objects match ``filters``."""
+        return await self.send(ops.count(self.config, obj_code, filters))
+
+    async def aclose(self) -> None:
+        """Log out a session (if any) and close the HTTP client."""
+        logout = self.config.auth.logout_request(self.config)
+        if logout is not None:
+            try:
+                await self._token_call(logout, None)
+            except WorkfrontError as err:
+                log.warning("Workfront logout failed: %s", err)
+            self.config.auth.invalidate()
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncWorkfrontClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncWorkfrontClient({self.config!r})"
