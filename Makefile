@@ -21,8 +21,11 @@ install: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check airflow_workfront tests example_dags benchmarks
 
-test: lint
+test: lint docs
 	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

@@ -1,0 +1,35 @@
+"""Sphinx configuration for the airflow-provider-workfront docs (built offline, warnings as errors)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+project = "airflow-provider-workfront"
+author = "airflow-provider-workfront developers"
+copyright = "2026, airflow-provider-workfront developers"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+exclude_patterns = ["_build"]
+root_doc = "index"
+
+autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
+autodoc_typehints = "description"
+autodoc_mock_imports: list[str] = []
+napoleon_google_docstring = False
+
+html_theme = "alabaster"
+html_title = "Airflow provider for Adobe Workfront"
+# Cross-references into Airflow and the standard library are not resolved offline.
+nitpicky = False
