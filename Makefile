@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check airflow_workfront tests example_dags benchmarks
+	$(BIN)/ruff check .
 
 test: lint docs
 	$(BIN)/python -m pytest -q
