@@ -19,6 +19,8 @@ import json  # noqa: E402
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["airflow_workfront.emulator.pytest_plugin"]
+
 
 @pytest.fixture(scope="session")
 def airflow_db():

@@ -1,0 +1,69 @@
+"""Command line: ``python -m airflow_workfront.emulator --api-key KEY --seed demo``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from airflow_workfront.emulator.app import Emulator, EmulatorConfig, QuietDroppedConnections
+from airflow_workfront.emulator.auth import AuthConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m airflow_workfront.emulator",
+                                     description="A local Adobe Workfront API for development and tests.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--api-key", default="demo-key", help="API key of the admin user")
+    parser.add_argument("--username", default="admin@example.com")
+    parser.add_argument("--password", default="password", help="admin password for /login")
+    parser.add_argument("--seed", choices=("demo", "empty"), default="demo")
+    parser.add_argument("--seed-size", type=int, default=0, help="add N tasks with projects, issues, users, hours")
+    parser.add_argument("--random-seed", type=int, default=0, help="makes seeds and faults reproducible")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/500/dropped")
+    parser.add_argument("--fault-kinds", default="429,500,drop")
+    parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
+    parser.add_argument("--session-ttl", type=float, default=8 * 3600.0, help="seconds a session/token lives")
+    parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
+    parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
+    parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
+                        help="an OAuth2/IMS client the token endpoints accept (repeatable)")
+    parser.add_argument("--jwt-public-key", type=Path, help="PEM public key that verifies JWT exchanges")
+    parser.add_argument("--refresh-token", action="append", default=[], help="an initial OAuth2 refresh token")
+    parser.add_argument("--ims-org-id", help="accept Adobe IMS bearer tokens for this org")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import uvicorn
+
+    args = parse_args(argv)
+    clients = dict(item.split(":", 1) for item in args.oauth_client)
+    auth = AuthConfig(api_key=args.api_key, username=args.username, password=args.password,
+                      session_ttl=args.session_ttl, oauth_clients=clients,
+                      jwt_public_key=args.jwt_public_key.read_text() if args.jwt_public_key else None,
+                      refresh_tokens=args.refresh_token, ims_org_id=args.ims_org_id)
+    config = EmulatorConfig(auth=auth, seed=args.seed, seed_size=args.seed_size, random_seed=args.random_seed,
+                            latency_ms=args.latency_ms, fault_rate=args.fault_rate,
+                            fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
+                            concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock)
+    emulator = Emulator(config)
+    logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
+    server = uvicorn.Server(uvicorn.Config(emulator.asgi(), host=args.host, port=args.port, log_level="warning",
+                                           lifespan="off", access_log=False))
+    original = server.startup
+
+    async def startup(*a, **kw):
+        await original(*a, **kw)
+        print(f"Workfront emulator ready at http://{args.host}:{args.port}", flush=True)
+
+    server.startup = startup
+    server.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Object actions (``PUT /{obj}/{ID}/{action}``): the ones the emulator implements, and a clear
+error for every other one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator.catalog import ObjectType, catalog
+from airflow_workfront.emulator.errors import bad_request, not_supported, unprocessable
+from airflow_workfront.emulator.store import Store
+
+Action = Callable[[Store, ObjectType, dict, dict[str, Any], str], Any]
+
+
+def calculate_timeline(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """A project's planned dates become the span of its tasks' planned dates."""
+    if obj_type.code != "PROJ":
+        raise bad_request(f"calculateTimeline is an action of projects, not {obj_type.name}")
+    tasks = store.members(obj_type, record, "tasks")
+    if tasks:
+        now = store.clock.now_ms()
+        starts = [timefmt.parse_time(t["plannedStartDate"], now) for t in tasks if t.get("plannedStartDate")]
+        ends = [timefmt.parse_time(t["plannedCompletionDate"], now) for t in tasks if t.get("plannedCompletionDate")]
+        changes = {}
+        if starts:
+            changes["plannedStartDate"] = timefmt.format_wf(min(starts))
+        if ends:
+            changes["plannedCompletionDate"] = timefmt.format_wf(max(ends))
+        if changes:
+            store.update(obj_type, record["ID"], changes, user)
+    return None
+
+
+def move(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """Move a task or issue to another project; its children, assignments and hours follow."""
+    if obj_type.code not in ("TASK", "OPTASK"):
+        raise bad_request(f"move is an action of tasks and issues, not {obj_type.name}")
+    project_id = args.get("projectID")
+    if not project_id:
+        raise bad_request("move needs projectID")
+    store.get(catalog()["PROJ"], project_id)  # 404 when the project does not exist
+    with store.transaction():
+        changes: dict[str, Any] = {"projectID": project_id}
+        if obj_type.code == "TASK":
+            number = 1 + sum(1 for t in store.objects["TASK"].values() if t.get("projectID") == project_id)
+            changes.update({"taskNumber": number, "wbs": str(number), "parentID": args.get("parentID")})
+        store.update(obj_type, record["ID"], changes, user)
+        fk = "taskID" if obj_type.code == "TASK" else "opTaskID"
+        for code in ("ASSGN", "HOUR"):
+            for member in [r for r in store.objects[code].values() if r.get(fk) == record["ID"]]:
+                store.update(catalog()[code], member["ID"], {"projectID": project_id}, user)
+        if obj_type.code == "TASK":
+            for child in [t for t in store.objects["TASK"].values() if t.get("parentID") == record["ID"]]:
+                move(store, obj_type, child, {"projectID": project_id, "parentID": record["ID"]}, user)
+    return None
+
+
+def mark_done(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """Complete a task or issue."""
+    if obj_type.code not in ("TASK", "OPTASK"):
+        raise bad_request(f"markDone is an action of tasks and issues, not {obj_type.name}")
+    store.update(obj_type, record["ID"], {"status": args.get("status") or "CPL", "percentComplete": 100,
+                                          "actualCompletionDate": timefmt.format_wf(store.clock.now_ms())}, user)
+    return None
+
+
+def _approval(approve: bool) -> Action:
+    def act(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+        status = str(record.get("status") or "")
+        if not status.endswith(":A"):
+            raise unprocessable(f"{obj_type.name} {record['ID']} has no pending approval (status {status or 'empty'})")
+        new_status = status[:-2] if approve else str(record.get("_statusBeforeApproval") or "NEW")
+        store.update(obj_type, record["ID"], {"status": new_status}, user)
+        return None
+
+    return act
+
+
+def share(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """Add an access rule for a user, team, group, role or company."""
+    accessor = args.get("accessorID")
+    accessor_code = (args.get("accessorObjCode") or "USER").upper()
+    if not accessor:
+        raise bad_request("share needs accessorID")
+    if accessor_code not in catalog():
+        raise bad_request(f"accessorObjCode {accessor_code!r} is not an object code")
+    store.get(catalog()[accessor_code], accessor)
+    rule = {"accessorID": accessor, "accessorObjCode": accessor_code, "coreAction": args.get("coreAction") or "VIEW",
+            "objCode": "ACSRUL"}
+    rules = [r for r in record.get("_accessRules", []) if r["accessorID"] != accessor] + [rule]
+    with store.lock:
+        record["_accessRules"] = rules
+    return rule
+
+
+ACTIONS: dict[str, Action] = {
+    "calculateTimeline": calculate_timeline,
+    "move": move,
+    "markDone": mark_done,
+    "approveApproval": _approval(True),
+    "rejectApproval": _approval(False),
+    "share": share,
+}
+
+
+def run_action(store: Store, obj_type: ObjectType, record: dict, name: str, args: dict, user: str) -> Any:
+    """Run an action, or say clearly that the emulator does not implement it."""
+    handler = ACTIONS.get(name)
+    if handler is None:
+        if name in obj_type.actions:
+            raise not_supported(f"the {name} action of {obj_type.name}")
+        raise bad_request(f"{name} is not an action of {obj_type.name}")
+    return handler(store, obj_type, record, args, user)

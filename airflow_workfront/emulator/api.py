@@ -1,0 +1,392 @@
+"""Workfront's REST routes under ``/attask/api[/<version>]``: parse HTTP, call the model, answer.
+
+One dispatcher reads the path the way Workfront does: ``/{obj}``, ``/{obj}/{ID}``,
+``/{obj}/{ID}/{action}``, ``/{obj}/search|count|report|metadata``, named queries, ``/login``,
+``/logout``, ``/upload`` and ``/metadata``. Parameters come from the query string, a form body
+or a JSON body; ``method=`` overrides the HTTP verb.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator.actions import run_action
+from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
+from airflow_workfront.emulator.catalog import ObjectType, catalog, resolve
+from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
+from airflow_workfront.emulator.projection import build_tree, project
+from airflow_workfront.emulator.query import Evaluator, parse_query
+from airflow_workfront.emulator.report import run_report
+from airflow_workfront.emulator.store import Store
+
+try:  # msgspec ships with Airflow and encodes large pages several times faster
+    import msgspec
+
+    _encode = msgspec.json.encode
+except ImportError:  # pragma: no cover
+    def _encode(value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+MAX_BULK = 100
+_VERSION = re.compile(r"^v\d+(\.\d+)?$|^unsupported$|^internal$")
+_HEX_ID = re.compile(r"^[0-9a-fA-F]{32}$")
+API_KEY_ACTIONS = ("getApiKey", "generateApiKey", "clearApiKey")
+
+
+def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
+    """A JSON response encoded quickly."""
+    return Response(_encode(payload), status_code=status, media_type="application/json", headers=headers)
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.body(), error.status)
+
+
+class Churn:
+    """Edits and deletes random objects of the searched type between search requests (tests)."""
+
+    def __init__(self) -> None:
+        self.every_n_searches = 0
+        self.edits = 0
+        self.deletes = 0
+        self.rng = random.Random(0)
+        self.searches = 0
+
+    def configure(self, spec: dict | None, random_seed: int) -> None:
+        spec = spec or {}
+        self.every_n_searches = int(spec.get("every_n_searches", 0))
+        self.edits = int(spec.get("edits", 0))
+        self.deletes = int(spec.get("deletes", 0))
+        self.rng = random.Random(random_seed)
+        self.searches = 0
+
+    def maybe_apply(self, store: Store, obj_type: ObjectType) -> None:
+        if not self.every_n_searches:
+            return
+        self.searches += 1
+        if self.searches % self.every_n_searches:
+            return
+        with store.lock:
+            ids = sorted(store.objects[obj_type.code])
+            for obj_id in self.rng.sample(ids, min(self.edits, len(ids))):
+                record = store.objects[obj_type.code][obj_id]
+                change = {"name": f"{record.get('name') or 'object'}*"} if "name" in obj_type.fields else {}
+                store.update(obj_type, obj_id, change)
+            ids = sorted(store.objects[obj_type.code])
+            for obj_id in self.rng.sample(ids, min(self.deletes, len(ids))):
+                store.delete(obj_type, obj_id, force=True)
+
+
+class WorkfrontApi:
+    """The API of one emulated tenant."""
+
+    def __init__(self, store: Store, auth: AuthState) -> None:
+        self.store = store
+        self.auth = auth
+        self.evaluator = Evaluator(store)
+        self.churn = Churn()
+
+    # -- request parsing ----------------------------------------------------------------------
+
+    async def params(self, request: Request) -> list[tuple[str, str]]:
+        """Query-string, form-body and JSON-body parameters, in that order."""
+        pairs = list(request.query_params.multi_items())
+        content_type = request.headers.get("content-type", "")
+        if request.method in ("POST", "PUT", "DELETE", "PATCH"):
+            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                form = await request.form()
+                pairs.extend((k, v) for k, v in form.multi_items() if isinstance(v, str))
+            elif content_type.startswith("application/json"):
+                raw = await request.body()
+                if raw.strip():
+                    try:
+                        body = json.loads(raw)
+                    except ValueError:
+                        raise bad_request("JSON parsing error: the request body is not valid JSON") from None
+                    if isinstance(body, dict):
+                        pairs.extend((k, v if isinstance(v, str) else json.dumps(v)) for k, v in body.items())
+                    else:  # a JSON array is a list of updates
+                        pairs.append(("updates", json.dumps(body)))
+        return pairs
+
+    @staticmethod
+    def _updates(params: dict[str, str], pairs: list[tuple[str, str]], reserved: set[str]) -> Any:
+        """The fields to write: ``updates=`` JSON, else the plain parameters."""
+        if "updates" in params:
+            try:
+                return json.loads(params["updates"])
+            except ValueError:
+                raise bad_request("JSON parsing error in updates: not valid JSON") from None
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key not in reserved and not key.startswith("$$"):
+                data[key] = value
+        return data
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    async def handle(self, request: Request, rest: str) -> Response:
+        try:
+            return await self._handle(request, rest)
+        except ApiError as err:
+            return error_response(err)
+
+    async def _handle(self, request: Request, rest: str) -> Response:
+        segments = [s for s in rest.split("/") if s]
+        if segments and _VERSION.match(segments[0]):
+            segments = segments[1:]
+        pairs = await self.params(request)
+        params = dict(pairs)
+        method = (params.get("method") or request.method).upper()
+        if not segments:
+            raise not_found("No API object in the request path")
+        head = segments[0]
+        if head == "login":
+            return self._login(params)
+        if head == "logout":
+            return self._logout(request, params)
+        if head.lower() == "user" and len(segments) == 2 and segments[1] in API_KEY_ACTIONS:
+            return json_response({"data": {"result": self.auth.api_key_action(segments[1], params.get("username"),
+                                                                             params.get("password"))}})
+        if head.lower() == "user" and len(segments) == 1 and params.get("action") in API_KEY_ACTIONS:
+            return json_response({"data": {"result": self.auth.api_key_action(params["action"], params.get("username"),
+                                                                             params.get("password"))}})
+        write = method in ("POST", "PUT", "DELETE")
+        caller = self.auth.caller({k.lower(): v for k, v in request.headers.items()}, params, dict(request.cookies), write)
+        user = caller.user_id
+        if head == "upload":
+            return await self._upload(request)
+        if head == "metadata":
+            return json_response({"data": {"objects": {c: {"objCode": c, "name": t.name} for c, t in catalog().items()}}})
+        if head.lower() == "work" and len(segments) == 2:
+            return self._named_work(segments[1], user, pairs)
+        obj_type = resolve(head)
+        if len(segments) == 1:
+            return self._collection(obj_type, method, params, pairs, user)
+        second = segments[1]
+        if len(segments) == 2 and second in ("search", "count", "report", "metadata"):
+            return self._read(obj_type, second, pairs)
+        if len(segments) == 2 and not self._is_id(obj_type, second):
+            if method == "PUT":  # type-level action
+                raise not_supported(f"the {second} action of {obj_type.name} without an object ID")
+            raise not_supported(f"the named query {obj_type.code.lower()}/{second}")
+        if len(segments) == 2:
+            return self._one(obj_type, second, method, params, pairs, user)
+        if len(segments) == 3:
+            if method not in ("PUT", "POST"):
+                raise bad_request(f"actions are called with PUT, not {method}")
+            record = self.store.get(obj_type, second)
+            args = {k: v for k, v in params.items() if k not in ("method", "apiKey", "sessionID")}
+            result = run_action(self.store, obj_type, record, segments[2], args, user)
+            return json_response({"data": {"result": result} if not isinstance(result, dict) else result})
+        raise not_found(f"Unknown API path /{'/'.join(segments)}")
+
+    def _is_id(self, obj_type: ObjectType, text: str) -> bool:
+        return text in self.store.objects[obj_type.code] or bool(_HEX_ID.match(text))
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def _read(self, obj_type: ObjectType, kind: str, pairs: list[tuple[str, str]]) -> Response:
+        if kind == "metadata":
+            return json_response({"data": {
+                "objCode": obj_type.code, "name": obj_type.name,
+                "fields": {f: {"label": f} for f in sorted(obj_type.fields)},
+                "references": {r: {"objCode": obj_type.reference_target(r)} for r in sorted(obj_type.references)},
+                "collections": {c: {} for c in sorted(obj_type.collections)},
+                "actions": {a: {} for a in sorted(obj_type.actions)},
+            }})
+        if kind == "search":
+            self.churn.maybe_apply(self.store, obj_type)
+        query = parse_query(obj_type, pairs, paging=kind == "search")
+        tree = build_tree(obj_type, query.fields)
+        with self.store.lock:
+            if kind == "report":
+                return json_response({"data": run_report(self.evaluator, obj_type, query)})
+            matched = self.evaluator.select(obj_type, query)
+            if kind == "count":
+                return json_response({"data": {"count": len(matched)}})
+            page = matched[query.first:query.first + query.limit]
+            rows = [project(self.store, obj_type, r, tree) for r in page]
+        if query.as_map:
+            return json_response({"data": {r["ID"]: r for r in rows}})
+        return json_response({"data": rows})
+
+    def _named_work(self, name: str, user: str, pairs: list[tuple[str, str]]) -> Response:
+        if name != "myWork":
+            raise not_supported(f"the named query work/{name}")
+        rows = []
+        with self.store.lock:
+            for code in ("TASK", "OPTASK"):
+                obj_type = catalog()[code]
+                tree = build_tree(obj_type, parse_query(obj_type, pairs).fields)
+                for record in sorted(self.store.objects[code].values(), key=lambda r: r["ID"]):
+                    if record.get("assignedToID") == user and record.get("status") != "CPL":
+                        rows.append(project(self.store, obj_type, record, tree))
+        return json_response({"data": rows})
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _collection(self, obj_type: ObjectType, method: str, params: dict, pairs: list, user: str) -> Response:
+        """``/{obj}``: get by IDs, create, copy, bulk create/update/delete."""
+        tree = build_tree(obj_type, [f for f in params.get("fields", "").split(",") if f])
+        atomic = params.get("atomic", "").lower() == "true"
+        if method == "GET":
+            ids = params.get("id") or params.get("ID")
+            if not ids:
+                raise bad_request(f"GET /{obj_type.code.lower()} needs id=... (use /search to query)")
+            with self.store.lock:
+                found = [self.store.get(obj_type, i) for i in ids.split(",") if i]
+                rows = [project(self.store, obj_type, r, tree) for r in found]
+            return json_response({"data": rows if "," in ids else rows[0]})
+        if method == "DELETE":
+            ids = [i for i in (params.get("ID") or params.get("id") or "").split(",") if i]
+            if not ids:
+                raise bad_request("DELETE needs ID=... (one ID or a comma-separated list)")
+            if len(ids) > MAX_BULK:
+                raise bad_request(f"A bulk call may hold at most {MAX_BULK} objects, got {len(ids)}")
+            force = params.get("force", "").lower() == "true"
+            return self._bulk(atomic, ids, lambda obj_id: self.store.delete(obj_type, obj_id, user, force) or {"ID": obj_id},
+                              single=len(ids) == 1 and "," not in (params.get("ID") or params.get("id") or ""))
+        reserved = {"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "updates", "id", "action"}
+        updates = self._updates(params, pairs, reserved)
+        if method == "POST" and params.get("copySourceID"):
+            return self._copy(obj_type, params["copySourceID"], updates, tree, user)
+        if isinstance(updates, list):
+            if len(updates) > MAX_BULK:
+                raise bad_request(f"A bulk call may hold at most {MAX_BULK} objects, got {len(updates)}")
+            if method == "POST":
+                op = lambda item: self.store.create(obj_type, _as_record(item), user)  # noqa: E731
+            elif method == "PUT":
+                op = lambda item: self.store.update(obj_type, _record_id(item), _as_record(item), user)  # noqa: E731
+            else:
+                raise bad_request(f"bulk {method} is not supported")
+            return self._bulk(atomic, updates, lambda item: project(self.store, obj_type, op(item), tree))
+        if not isinstance(updates, dict):
+            raise bad_request("updates must be a JSON object or a list of objects")
+        if method == "PUT":
+            obj_id = params.get("id") or params.get("ID")
+            if not obj_id:
+                raise bad_request("PUT needs the object ID in the path or as id=...")
+            return self._one(obj_type, obj_id, "PUT", params, pairs, user)
+        if method != "POST":
+            raise bad_request(f"{method} /{obj_type.code.lower()} is not a Workfront operation")
+        with self.store.lock:
+            record = self.store.create(obj_type, updates, user)
+            return json_response({"data": project(self.store, obj_type, record, tree)})
+
+    def _bulk(self, atomic: bool, items: list, apply, single: bool = False) -> Response:
+        with self.store.lock:
+            if atomic:
+                try:
+                    with self.store.transaction():
+                        for n, item in enumerate(items):
+                            _at_item(n, apply, item)
+                except ApiError as err:
+                    return error_response(err)
+                return json_response({"data": {"success": True}})
+            results = []
+            for n, item in enumerate(items):
+                results.append(_at_item(n, apply, item))
+        if single:
+            return json_response({"data": {"success": True}})
+        return json_response({"data": results})
+
+    def _copy(self, obj_type: ObjectType, source_id: str, updates: Any, tree: dict, user: str) -> Response:
+        if not isinstance(updates, dict):
+            raise bad_request("updates for a copy must be a JSON object")
+        with self.store.lock:
+            source = self.store.get(obj_type, source_id)
+            skip = {"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID", "taskNumber", "wbs"}
+            data = {k: v for k, v in source.items() if k not in skip and not k.startswith("_")}
+            data.update(updates)
+            with self.store.transaction():
+                record = self.store.create(obj_type, data, user)
+                if obj_type.code == "PROJ":
+                    for task in self.store.members(obj_type, source, "tasks"):
+                        copy = {k: v for k, v in task.items() if k not in skip and not k.startswith("_")}
+                        self.store.create(catalog()["TASK"], {**copy, "projectID": record["ID"]}, user)
+            return json_response({"data": project(self.store, obj_type, record, tree)})
+
+    def _one(self, obj_type: ObjectType, obj_id: str, method: str, params: dict, pairs: list, user: str) -> Response:
+        tree = build_tree(obj_type, [f for f in params.get("fields", "").split(",") if f])
+        if method == "GET":
+            with self.store.lock:
+                return json_response({"data": project(self.store, obj_type, self.store.get(obj_type, obj_id), tree)})
+        if method == "DELETE":
+            self.store.delete(obj_type, obj_id, user, force=params.get("force", "").lower() == "true")
+            return json_response({"data": {"success": True}})
+        if method == "PUT":
+            if params.get("action"):
+                record = self.store.get(obj_type, obj_id)
+                args = {k: v for k, v in params.items() if k not in ("method", "action", "apiKey", "sessionID")}
+                result = run_action(self.store, obj_type, record, params["action"], args, user)
+                return json_response({"data": {"result": result} if not isinstance(result, dict) else result})
+            reserved = {"method", "apiKey", "sessionID", "fields", "updates", "id", "ID", "action"}
+            updates = self._updates(params, pairs, reserved)
+            if not isinstance(updates, dict):
+                raise bad_request("updates must be a JSON object")
+            with self.store.lock:
+                record = self.store.update(obj_type, obj_id, updates, user)
+                return json_response({"data": project(self.store, obj_type, record, tree)})
+        raise bad_request(f"{method} /{obj_type.code.lower()}/{{ID}} is not a Workfront operation")
+
+    # -- sessions and uploads ---------------------------------------------------------------------
+
+    def _login(self, params: dict) -> Response:
+        session = self.auth.login(params.get("username"), params.get("password"))
+        user = self.auth.admin_id
+        data = {"userID": user, "sessionID": session, "versionInformation": {"currentAPI": "v21.0", "release": "emulator"},
+                "locale": "en_US", "timeZone": "America/Denver", "customerID": CUSTOMER_ID}
+        response = json_response({"data": data})
+        response.set_cookie("attask", session, max_age=int(self.auth.config.session_ttl), httponly=True)
+        return response
+
+    def _logout(self, request: Request, params: dict) -> Response:
+        session = request.headers.get("sessionid") or params.get("sessionID") or request.cookies.get("attask")
+        if not session or not self.auth.end_session(session):
+            raise ApiError(401, "com.attask.common.AuthenticationException", "You are not currently logged in")
+        return json_response({"data": {"success": True}})
+
+    async def _upload(self, request: Request) -> Response:
+        if request.method != "POST":
+            raise bad_request("upload is a POST with multipart/form-data")
+        form = await request.form()
+        upload = form.get("uploadedFile")
+        if upload is None or isinstance(upload, str):
+            raise bad_request("upload expects a multipart file named uploadedFile")
+        handle = secrets.token_hex(16)
+        self.store.uploads[handle] = (upload.filename or "upload", await upload.read())
+        return json_response({"data": {"handle": handle}})
+
+
+def _as_record(item: Any) -> dict:
+    if not isinstance(item, dict):
+        raise bad_request("each bulk item must be a JSON object")
+    return item
+
+
+def _record_id(item: Any) -> str:
+    record = _as_record(item)
+    if not record.get("ID"):
+        raise bad_request("each bulk update item needs an ID")
+    return record["ID"]
+
+
+def _at_item(n: int, apply, item: Any) -> Any:
+    """Apply one bulk item; an error names the item's position."""
+    try:
+        return apply(item)
+    except ApiError as err:
+        raise ApiError(err.status, err.error_class, f"item {n}: {err.message}") from None
+
+
+def now_wf(store: Store) -> str:
+    return timefmt.format_wf(store.clock.now_ms())

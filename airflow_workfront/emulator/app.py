@@ -1,0 +1,243 @@
+"""The emulator as an ASGI application: the tenant, its limits and faults, and the control API.
+
+``Emulator`` holds one tenant (store, credentials, API); :meth:`Emulator.asgi` wraps it in the
+limits Workfront and its CDN apply (URL length, concurrent requests) and in optional faults
+(latency, 429/500, dropped connections) that are reproducible from a random seed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator.api import WorkfrontApi, error_response, json_response
+from airflow_workfront.emulator.auth import AuthConfig, AuthState
+from airflow_workfront.emulator.catalog import resolve
+from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.seed import seed_demo, seed_size
+from airflow_workfront.emulator.store import Clock, Store
+
+MAX_URL_BYTES = 8892
+_ID_SEGMENT = re.compile(r"/[0-9a-f]{32}(?=/|$)")
+log = logging.getLogger(__name__)
+
+
+class DroppedConnection(Exception):
+    """Raised mid-response to make the server close the connection (an injected fault)."""
+
+
+@dataclass
+class EmulatorConfig:
+    """Settings of one emulated tenant (the CLI flags map onto these)."""
+
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    seed: str = "demo"
+    seed_size: int = 0
+    random_seed: int = 0
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = ("429", "500", "drop")
+    concurrency_limit: int = 10
+    control_api: bool = False
+    clock: str | None = None  # ISO instant to freeze the clock at; real time when None
+
+
+class Faults:
+    """Latency and random failures, reproducible from a seed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.configure(0.0, ("429", "500", "drop"), 0.0, 0)
+
+    def configure(self, rate: float, kinds: tuple[str, ...], latency_ms: float, random_seed: int) -> None:
+        unknown = set(kinds) - {"429", "500", "drop"}
+        if unknown:
+            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use 429, 500 and drop")
+        with self.lock:
+            self.rate, self.kinds, self.latency_ms = float(rate), tuple(kinds), float(latency_ms)
+            self.rng = random.Random(random_seed)
+
+    def draw(self) -> str | None:
+        with self.lock:
+            if self.rate <= 0 or self.rng.random() >= self.rate:
+                return None
+            return self.rng.choice(self.kinds)
+
+
+class Stats:
+    """Request counts per route, requests in flight, and what the limits refused."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.total = 0
+            self.by_route: Counter[str] = Counter()
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.rejected_429 = 0
+            self.faults: Counter[str] = Counter()
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {"total": self.total, "by_route": dict(self.by_route), "in_flight": self.in_flight,
+                    "max_in_flight": self.max_in_flight, "rejected_429": self.rejected_429, "faults": dict(self.faults)}
+
+
+def route_name(method: str, path: str) -> str:
+    """``GET /attask/api/v21.0/task/{id}``: IDs folded so stats group by route."""
+    return f"{method} {_ID_SEGMENT.sub('/{id}', path)}"
+
+
+class Emulator:
+    """One emulated Workfront tenant."""
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.clock = Clock()
+        if self.config.clock:
+            self.clock.set(timefmt.parse_time(self.config.clock, 0))
+        self.faults = Faults()
+        self.faults.configure(self.config.fault_rate, self.config.fault_kinds, self.config.latency_ms,
+                              self.config.random_seed)
+        self.stats = Stats()
+        self.auth = AuthState(self.config.auth)
+        self.store = Store(self.clock)
+        self.api = WorkfrontApi(self.store, self.auth)
+        self.event_subscriptions: Any = None
+        self.reset(self.config.seed, self.config.seed_size, self.config.random_seed)
+
+    def reset(self, seed: str = "demo", size: int = 0, random_seed: int = 0) -> None:
+        """Replace the tenant's data with a fresh seed (credentials keep working)."""
+        if seed not in ("demo", "empty"):
+            raise bad_request(f"unknown seed {seed!r}; use demo or empty")
+        store = Store(self.clock)
+        if seed == "demo":
+            admin = seed_demo(store, random_seed, self.config.auth.username)
+        else:
+            admin = store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
+                                                   "isAdmin": True}, object_id="0" * 31 + "1", journal=False).get("ID")
+            store.default_user_id = admin
+        if size:
+            seed_size(store, size, random_seed)
+        self.store = store
+        self.api.store = store
+        self.api.evaluator.store = store
+        self.auth.bind_admin(admin)
+        if self.event_subscriptions is not None:
+            self.event_subscriptions.attach(store)
+
+    # -- ASGI -------------------------------------------------------------------------------
+
+    def asgi(self):
+        """The full application: limits and faults around the API and control routes."""
+        from airflow_workfront.emulator import control, eventsubs, oauth
+
+        routes = [
+            Route("/attask/api/{rest:path}", self._api_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
+            *oauth.routes(self),
+        ]
+        self.event_subscriptions = eventsubs.EventSubscriptions(self)
+        self.event_subscriptions.attach(self.store)
+        routes += self.event_subscriptions.routes()
+        if self.config.control_api:
+            routes += control.routes(self)
+        app = Starlette(routes=routes)
+        return _Limits(app, self)
+
+    async def _api_endpoint(self, request: Request) -> Response:
+        rest = request.path_params["rest"]
+        return await self.api.handle(request, rest)
+
+
+class _Limits:
+    """ASGI middleware: URL length, concurrency limit, latency, faults and stats."""
+
+    def __init__(self, app, emulator: Emulator) -> None:
+        self.app = app
+        self.emulator = emulator
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path.startswith("/_emulator"):
+            await self.app(scope, receive, send)
+            return
+        emulator = self.emulator
+        stats = emulator.stats
+        uri = len(scope.get("raw_path") or path.encode()) + (1 + len(scope["query_string"]) if scope["query_string"] else 0)
+        with stats.lock:
+            stats.total += 1
+            stats.by_route[route_name(scope["method"], path)] += 1
+        if uri > MAX_URL_BYTES:
+            # Workfront's CDN refuses long URIs before Workfront sees them, with an HTML page.
+            await Response("<html><body><h1>414 Request-URI Too Large</h1></body></html>", 414,
+                           media_type="text/html")(scope, receive, send)
+            return
+        with stats.lock:
+            if stats.in_flight >= emulator.config.concurrency_limit:
+                stats.rejected_429 += 1
+                refused = True
+            else:
+                stats.in_flight += 1
+                stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+                refused = False
+        if refused:
+            await _too_many(scope, receive, send)
+            return
+        try:
+            if emulator.faults.latency_ms:
+                await asyncio.sleep(emulator.faults.latency_ms / 1000)
+            fault = emulator.faults.draw()
+            if fault:
+                with stats.lock:
+                    stats.faults[fault] += 1
+            if fault == "429":
+                await _too_many(scope, receive, send)
+            elif fault == "500":
+                error = ApiError(500, "com.attask.common.InternalServerException", "Injected server error (emulator fault)")
+                await error_response(error)(scope, receive, send)
+            elif fault == "drop":
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+                await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
+                raise DroppedConnection("injected dropped connection")
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            with stats.lock:
+                stats.in_flight -= 1
+
+
+async def _too_many(scope, receive, send) -> None:
+    error = ApiError(429, "com.attask.common.TooManyRequestsException",
+                     "Too many concurrent API requests for the given customer.")
+    await error_response(error)(scope, receive, send)
+
+
+class QuietDroppedConnections(logging.Filter):
+    """Keeps injected connection drops out of uvicorn's error log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, DroppedConnection)
+
+
+def json_ok(payload: Any, status: int = 200) -> Response:
+    return json_response(payload, status)

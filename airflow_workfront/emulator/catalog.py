@@ -1,0 +1,146 @@
+"""Object types the emulator serves: codes, names, fields, references and collections.
+
+Field names come from Workfront's metadata (``data/catalog.json``); which object holds which
+date, where references point and which foreign key backs a collection come from the API docs
+and notes (objects without ``lastUpdateDate`` such as JRNLE and NOTE; ASSGN and ROLE gained it in
+later versions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from airflow_workfront.emulator.errors import ApiError, bad_request
+
+API_MODEL = "V21_0"
+
+# Reference name -> object code it points to (its ID lives in "<name>ID").
+REFERENCE_TARGETS = {
+    "project": "PROJ", "task": "TASK", "opTask": "OPTASK", "parent": None,  # parent: same type
+    "owner": "USER", "enteredBy": "USER", "lastUpdatedBy": "USER", "assignedTo": "USER", "assignedBy": "USER",
+    "editedBy": "USER", "user": "USER", "approver": "USER", "submittedBy": "USER", "manager": "USER",
+    "sponsor": "USER", "checkedOutBy": "USER", "lastNote": "NOTE", "owningAuthor": "USER", "author": "USER",
+    "portfolio": "PORT", "program": "PRGM", "template": "TMPL", "company": "CMPY", "team": "TEAMOB",
+    "homeTeam": "TEAMOB", "group": "GROUP", "homeGroup": "GROUP", "role": "ROLE", "defaultRole": "ROLE",
+    "timesheet": "TSHET", "document": "DOCU", "hour": "HOUR", "expense": "EXPNS", "assignment": "ASSGN",
+    "currentVersion": "DOCV", "templateTask": "TTSK",
+}
+
+# (object code, collection) -> (member object code, foreign key on the member pointing back).
+COLLECTIONS = {
+    ("PROJ", "tasks"): ("TASK", "projectID"),
+    ("PROJ", "issues"): ("OPTASK", "projectID"),
+    ("PROJ", "openOpTasks"): ("OPTASK", "projectID"),
+    ("PROJ", "hours"): ("HOUR", "projectID"),
+    ("PROJ", "allHours"): ("HOUR", "projectID"),
+    ("PROJ", "documents"): ("DOCU", "projectID"),
+    ("PROJ", "expenses"): ("EXPNS", "projectID"),
+    ("TASK", "assignments"): ("ASSGN", "taskID"),
+    ("TASK", "hours"): ("HOUR", "taskID"),
+    ("TASK", "children"): ("TASK", "parentID"),
+    ("TASK", "documents"): ("DOCU", "taskID"),
+    ("TASK", "expenses"): ("EXPNS", "taskID"),
+    ("OPTASK", "assignments"): ("ASSGN", "opTaskID"),
+    ("OPTASK", "hours"): ("HOUR", "opTaskID"),
+    ("OPTASK", "documents"): ("DOCU", "opTaskID"),
+    ("PORT", "projects"): ("PROJ", "portfolioID"),
+    ("PORT", "programs"): ("PRGM", "portfolioID"),
+    ("PRGM", "projects"): ("PROJ", "programID"),
+    ("USER", "assignments"): ("ASSGN", "assignedToID"),
+    ("USER", "hours"): ("HOUR", "ownerID"),
+    ("TSHET", "hours"): ("HOUR", "timesheetID"),
+    ("TMPL", "templateTasks"): ("TTSK", "templateID"),
+}
+
+EXTRA_FIELDS = {
+    # Later API versions than the 2016 metadata (see workfront-api-notes.md section 6).
+    "ASSGN": {"lastUpdateDate", "entryDate"},
+    "ROLE": {"lastUpdateDate"},
+    "DOCU": {"handle", "docObjCode", "objID", "fileName"},
+}
+EXTRA_COLLECTIONS = {"PROJ": {"issues"}}
+
+# Extra lowercase names accepted in URLs besides each type's code and metadata name.
+ALIASES = {"issue": "OPTASK", "proj": "PROJ", "journalentry": "JRNLE", "work": "WORK"}
+
+DEFAULT_FIELDS = ("ID", "name", "objCode", "status", "percentComplete", "priority", "plannedStartDate",
+                  "plannedCompletionDate", "projectedCompletionDate", "entryDate", "changeType", "fieldName",
+                  "objObjCode", "objID", "hours", "taskNumber")
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """One Workfront object type as the emulator knows it."""
+
+    code: str
+    name: str
+    fields: frozenset[str]
+    references: frozenset[str]
+    collections: frozenset[str]
+    actions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def date_field(self) -> str:
+        """``lastUpdateDate`` where the type has it, else ``entryDate`` (the sync index key)."""
+        return "lastUpdateDate" if "lastUpdateDate" in self.fields else "entryDate"
+
+    @property
+    def has_last_update(self) -> bool:
+        return "lastUpdateDate" in self.fields
+
+    @property
+    def has_entry_date(self) -> bool:
+        return "entryDate" in self.fields
+
+    def reference_target(self, name: str) -> str | None:
+        """The object code a reference points to (``None`` when unknown to the emulator)."""
+        if name == "parent":
+            return self.code
+        return REFERENCE_TARGETS.get(name)
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a field, reference or collection of this type."""
+        return name in self.fields or name in self.references or name in self.collections or name in (
+            "ID", "objCode", "parameterValues")
+
+    def unknown_field(self, name: str) -> ApiError:
+        """Workfront's answer to a field the type does not have."""
+        return bad_request(f"APIModel {API_MODEL} does not support field {name} ({self.name})")
+
+
+@cache
+def catalog() -> dict[str, ObjectType]:
+    """Every object type, by code."""
+    raw = json.loads((Path(__file__).parent / "data" / "catalog.json").read_text())["objects"]
+    types = {}
+    for code, spec in raw.items():
+        types[code] = ObjectType(
+            code=code,
+            name=spec["name"],
+            fields=frozenset({"ID", *spec["fields"], *EXTRA_FIELDS.get(code, ())}),
+            references=frozenset(spec["references"]),
+            collections=frozenset({*spec["collections"], *EXTRA_COLLECTIONS.get(code, ())}),
+            actions=frozenset(spec["actions"]),
+        )
+    return types
+
+
+@cache
+def _names() -> dict[str, str]:
+    names = {}
+    for code, obj in catalog().items():
+        names[code.lower()] = code
+        names[obj.name.lower()] = code
+    names.update({k: v for k, v in ALIASES.items() if v in catalog()})
+    return names
+
+
+def resolve(name: str) -> ObjectType:
+    """The object type for a code or name in any case (``task``, ``TASK``, ``Issue``...)."""
+    code = _names().get(name.lower())
+    if code is None:
+        raise bad_request(f"Unknown object type {name!r}: not an object code or name the API supports")
+    return catalog()[code]

@@ -1,0 +1,118 @@
+"""The control API under ``/_emulator/`` (never a Workfront path): reset, clock, stats, faults,
+and object edits from outside the API, for tests and demos. Off unless asked for."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator.api import error_response, json_response
+from airflow_workfront.emulator.catalog import resolve
+from airflow_workfront.emulator.errors import ApiError, bad_request
+
+if TYPE_CHECKING:
+    from airflow_workfront.emulator.app import Emulator
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise bad_request("control API bodies are JSON objects") from None
+    if not isinstance(body, dict):
+        raise bad_request("control API bodies are JSON objects")
+    return body
+
+
+def routes(emulator: Emulator) -> list[Route]:
+    """Control routes bound to one emulator."""
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as err:
+                return error_response(err)
+        return endpoint
+
+    async def reset(request: Request) -> Response:
+        body = await _body(request)
+        emulator.reset(body.get("seed", "demo"), int(body.get("seed_size") or 0), int(body.get("random_seed") or 0))
+        emulator.stats.reset()
+        return json_response({"ok": True, "now": timefmt.format_wf(emulator.clock.now_ms())})
+
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _body(request)
+            if body.get("real"):
+                emulator.clock.unfreeze()
+            if "now" in body:
+                emulator.clock.set(timefmt.parse_time(body["now"], 0))
+            if "advance_seconds" in body:
+                emulator.clock.advance(float(body["advance_seconds"]))
+        now = emulator.clock.now_ms()
+        return json_response({"now": timefmt.from_ms(now).isoformat().replace("+00:00", "Z"), "now_ms": now,
+                              "workfront": timefmt.format_wf(now)})
+
+    async def stats(request: Request) -> Response:
+        return json_response(emulator.stats.snapshot())
+
+    async def stats_reset(request: Request) -> Response:
+        emulator.stats.reset()
+        return json_response({"ok": True})
+
+    async def objects(request: Request) -> Response:
+        obj_type = resolve(request.path_params["obj"])
+        store = emulator.store
+        if request.method == "GET":
+            with store.lock:
+                rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in store.objects[obj_type.code].values()]
+            return json_response({"data": rows})
+        record = store.create(obj_type, await _body(request), check_required=False)
+        return json_response({"data": record})
+
+    async def one_object(request: Request) -> Response:
+        obj_type = resolve(request.path_params["obj"])
+        obj_id = request.path_params["obj_id"]
+        if request.method == "DELETE":
+            emulator.store.delete(obj_type, obj_id, force=True)
+            return json_response({"data": {"success": True}})
+        if request.method == "GET":
+            return json_response({"data": emulator.store.get(obj_type, obj_id)})
+        return json_response({"data": emulator.store.update(obj_type, obj_id, await _body(request))})
+
+    async def faults(request: Request) -> Response:
+        body = await _body(request)
+        emulator.faults.configure(float(body.get("rate", 0.0)), tuple(body.get("kinds", ("429", "500", "drop"))),
+                                  float(body.get("latency_ms", 0.0)), int(body.get("random_seed", 0)))
+        emulator.api.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
+        if "concurrency_limit" in body:
+            emulator.config.concurrency_limit = int(body["concurrency_limit"])
+        return json_response({"ok": True})
+
+    async def expire(request: Request) -> Response:
+        return json_response({"expired": emulator.auth.expire_all()})
+
+    async def deliveries(request: Request) -> Response:
+        subs = emulator.event_subscriptions
+        return json_response({"data": subs.delivery_log() if subs else []})
+
+    return [
+        Route("/_emulator/reset", guarded(reset), methods=["POST"]),
+        Route("/_emulator/clock", guarded(clock), methods=["GET", "POST"]),
+        Route("/_emulator/stats", guarded(stats), methods=["GET"]),
+        Route("/_emulator/stats/reset", guarded(stats_reset), methods=["POST"]),
+        Route("/_emulator/objects/{obj}", guarded(objects), methods=["GET", "POST"]),
+        Route("/_emulator/objects/{obj}/{obj_id}", guarded(one_object), methods=["GET", "PATCH", "PUT", "DELETE"]),
+        Route("/_emulator/faults", guarded(faults), methods=["POST"]),
+        Route("/_emulator/sessions/expire", guarded(expire), methods=["POST"]),
+        Route("/_emulator/event-deliveries", guarded(deliveries), methods=["GET"]),
+    ]

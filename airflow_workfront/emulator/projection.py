@@ -1,0 +1,93 @@
+"""Which fields a response carries: the default subset, ``fields=`` with nested colon paths,
+``*``, collections, ``DE:`` custom fields and ``parameterValues``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from airflow_workfront.emulator.catalog import COLLECTIONS, DEFAULT_FIELDS, ObjectType, catalog
+from airflow_workfront.emulator.errors import bad_request
+from airflow_workfront.emulator.query import MAX_FIELD_DEPTH, _join_custom
+from airflow_workfront.emulator.store import Store
+
+Tree = dict[str, Any]  # field -> subtree (dict) for references/collections, or None for a value
+
+
+@lru_cache(maxsize=2048)
+def _default_names(code: str) -> tuple[str, ...]:
+    obj_type = catalog()[code]
+    return tuple(f for f in DEFAULT_FIELDS if f in obj_type.fields or f in ("ID", "objCode"))
+
+
+def build_tree(obj_type: ObjectType, fields: list[str]) -> Tree:
+    """Parse ``fields=`` entries into a tree, validating every name against the catalog."""
+    tree: Tree = {}
+    for text in fields:
+        parts = _join_custom(tuple(text.split(":")))
+        if len(parts) > MAX_FIELD_DEPTH + 1:
+            raise bad_request(f"{text}: fields may not be more than {MAX_FIELD_DEPTH} levels deep")
+        _add(obj_type, tree, parts, text)
+    return tree
+
+
+def _add(obj_type: ObjectType | None, tree: Tree, parts: tuple[str, ...], text: str) -> None:
+    head, rest = parts[0], parts[1:]
+    if obj_type is not None and not (head == "*" or head.startswith("DE:") or obj_type.knows(head)):
+        raise obj_type.unknown_field(head)
+    if not rest:
+        if head in (obj_type.references if obj_type else ()) or head in (obj_type.collections if obj_type else ()):
+            tree.setdefault(head, {})
+        else:
+            tree.setdefault(head, None)
+        return
+    if obj_type is not None and head not in obj_type.references and head not in obj_type.collections:
+        raise bad_request(f"{text}: {head} is not a reference or collection of {obj_type.name}")
+    sub = tree.get(head)
+    if not isinstance(sub, dict):
+        sub = tree[head] = {}
+    _add(_target(obj_type, head), sub, rest, text)
+
+
+def _target(obj_type: ObjectType | None, name: str) -> ObjectType | None:
+    if obj_type is None:
+        return None
+    if name in obj_type.references:
+        code = obj_type.reference_target(name)
+    else:
+        spec = COLLECTIONS.get((obj_type.code, name))
+        code = spec[0] if spec else None
+    return catalog().get(code) if code else None
+
+
+def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, defaults: bool = True) -> dict:
+    """The response shape of one record."""
+    out: dict[str, Any] = {}
+    if defaults:
+        for name in _default_names(obj_type.code):
+            if name in record or name in obj_type.fields:
+                out[name] = record.get(name)
+    else:
+        out["ID"] = record["ID"]
+        if "name" in obj_type.fields:
+            out["name"] = record.get("name")
+        out["objCode"] = obj_type.code
+    for name, sub in tree.items():
+        if name == "*":
+            for key in sorted(obj_type.fields):
+                out.setdefault(key, record.get(key))
+            out["objCode"] = obj_type.code
+        elif name == "parameterValues":
+            out[name] = {k: v for k, v in record.items() if k.startswith("DE:")}
+        elif name in obj_type.references:
+            target = _target(obj_type, name)
+            ref_id = record.get(f"{name}ID")
+            found = store.find(target.code, ref_id) if target and ref_id else None
+            out[name] = project(store, target, found, sub or {}, defaults=False) if found else None
+        elif name in obj_type.collections:
+            target = _target(obj_type, name)
+            members = store.members(obj_type, record, name) if target else []
+            out[name] = [project(store, target, m, sub or {}, defaults=False) for m in members]
+        else:
+            out[name] = record.get(name)
+    return out

@@ -1,0 +1,437 @@
+"""Workfront's query language: filters, OR groups, sorting, fields, paging, counts and reports.
+
+Parameters arrive as a list of ``(name, value)`` pairs, exactly as in the query string or form
+body. The rules follow the API docs: modifiers ``_Mod``/``_Range`` are case-sensitive, plain
+filters form one alternative and each ``OR:n:`` prefix another, ``$$LIMIT`` defaults to 100 and
+may not pass 2000, fields nest with colons up to four levels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator.catalog import ObjectType, catalog
+from airflow_workfront.emulator.errors import bad_request
+from airflow_workfront.emulator.store import Store, is_date_field
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 2000
+MAX_FIELD_DEPTH = 4
+MODIFIERS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "contains", "cicontains", "notcontains",
+                       "cinotcontains", "isnull", "notnull", "in", "notin", "between", "notbetween", "like", "cilike"})
+# Parameters that are not filters.
+RESERVED = frozenset({"fields", "$$FIRST", "$$LIMIT", "$$ROLLUP", "map", "method", "apiKey", "apikey", "sessionID",
+                      "sessionid", "filters", "updates", "atomic", "force", "action", "copySourceID", "options",
+                      "username", "password", "_", "id"})
+_OR = re.compile(r"^OR:(\d+):(.+)$")
+_SORT = re.compile(r"^(.+?)(?:_(\d+))?_Sort$")
+_GROUP = re.compile(r"^(.+?)(?:_(\d+))?_GroupBy$")
+
+
+@dataclass
+class Condition:
+    """One filter: a field path, a modifier, its values and an optional range end."""
+
+    path: tuple[str, ...]
+    mod: str = "eq"
+    values: list[str] = field(default_factory=list)
+    range_end: str | None = None
+
+
+@dataclass
+class Query:
+    """A parsed search: alternatives of conditions, sort keys, paging, fields and report terms."""
+
+    alternatives: list[list[Condition]]
+    sort: list[tuple[tuple[str, ...], str]]
+    first: int
+    limit: int
+    fields: list[str]
+    as_map: bool = False
+    group_by: list[str] = field(default_factory=list)
+    aggregates: list[tuple[str, str]] = field(default_factory=list)
+    rollup: bool = False
+
+
+def _split_modifier(name: str) -> tuple[str, str | None]:
+    for suffix in ("_Mod", "_Range"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    for wrong in ("_mod", "_range", "_MOD", "_RANGE"):
+        if name.endswith(wrong):
+            raise bad_request(
+                f"{name}: modifiers are case-sensitive; use {name[: -len(wrong)]}_{wrong[1:].capitalize()}"
+            )
+    return name, None
+
+
+def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: bool = True) -> Query:
+    """Parse search/count/report parameters against an object type (raises on anything invalid)."""
+    groups: dict[int, dict[str, Condition]] = {}
+    sort_keys: list[tuple[int, int, tuple[str, ...], str]] = []
+    group_by: list[tuple[int, int, str]] = []
+    aggregates: list[tuple[str, str]] = []
+    first, limit, fields, as_map, rollup = 0, DEFAULT_LIMIT, [], False, False
+
+    expanded: list[tuple[str, str]] = []
+    for name, value in params:
+        if name == "filters":
+            expanded.extend(_json_filters(value))
+        else:
+            expanded.append((name, value))
+
+    for position, (name, value) in enumerate(expanded):
+        if name == "$$FIRST":
+            first = _int(name, value, minimum=0)
+        elif name == "$$LIMIT":
+            limit = _int(name, value, minimum=1)
+            if limit > MAX_LIMIT:
+                raise bad_request(f"The requested limit {limit} is greater than the maximum allowed limit of {MAX_LIMIT}")
+        elif name == "fields":
+            fields.extend(f.strip() for f in value.split(",") if f.strip())
+        elif name == "map":
+            as_map = value.lower() == "true"
+        elif name == "$$ROLLUP":
+            rollup = value.lower() == "true"
+        elif name in RESERVED or name.startswith("$$"):
+            continue
+        elif name.endswith("_Sort"):
+            match = _SORT.match(name)
+            direction = value.lower()
+            if direction not in ("asc", "desc"):
+                raise bad_request(f"{name}: sort direction must be asc or desc, got {value!r}")
+            number = int(match[2]) if match[2] else 10_000
+            sort_keys.append((number, position, _path(obj_type, match[1]), direction))
+        elif name.endswith("_GroupBy"):
+            match = _GROUP.match(name)
+            if value.lower() == "true":
+                group_by.append((int(match[2]) if match[2] else 10_000, position, match[1]))
+        elif name.endswith("_AggFunc"):
+            aggregates.append((name[: -len("_AggFunc")], value.lower()))
+        else:
+            group = 0
+            match = _OR.match(name)
+            if match:
+                group, name = int(match[1]), match[2]
+            base, suffix = _split_modifier(name)
+            cond = groups.setdefault(group, {}).setdefault(base, Condition(_path(obj_type, base)))
+            if suffix == "_Mod":
+                if value not in MODIFIERS:
+                    raise bad_request(f"{base}_Mod: unknown modifier {value!r} (modifiers are case-sensitive)")
+                cond.mod = value
+            elif suffix == "_Range":
+                cond.range_end = value
+            else:
+                cond.values.append(value)
+
+    if not paging:
+        first, limit = 0, 0
+    alternatives = [list(conds.values()) for _, conds in sorted(groups.items())] or [[]]
+    for conditions in alternatives:
+        for cond in conditions:
+            if cond.mod not in ("isnull", "notnull") and not cond.values:
+                raise bad_request(f"{':'.join(cond.path)}_Mod={cond.mod} needs a value")
+    return Query(
+        alternatives=alternatives,
+        sort=[(path, direction) for _, _, path, direction in sorted(sort_keys)],
+        first=first,
+        limit=limit,
+        fields=fields,
+        as_map=as_map,
+        group_by=[name for _, _, name in sorted(group_by)],
+        aggregates=aggregates,
+        rollup=rollup,
+    )
+
+
+def _json_filters(raw: str) -> list[tuple[str, str]]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise bad_request("filters: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("filters: must be a JSON object")
+    pairs = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, item if isinstance(item, str) else json.dumps(item)))
+    return pairs
+
+
+def _int(name: str, value: str, minimum: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise bad_request(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise bad_request(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+@lru_cache(maxsize=4096)
+def _path_cached(code: str, text: str) -> tuple[str, ...]:
+    obj_type = catalog()[code]
+    parts = tuple(text.split(":"))
+    if len(parts) > MAX_FIELD_DEPTH + 1 or (len(parts) > MAX_FIELD_DEPTH and not parts[-1]):
+        raise bad_request(f"{text}: fields may not be more than {MAX_FIELD_DEPTH} levels deep")
+    current: ObjectType | None = obj_type
+    for n, part in enumerate(parts):
+        if current is None:
+            break
+        last = n == len(parts) - 1
+        if part.startswith("DE:") or (last and part == "*"):
+            break
+        if part.startswith("DE") and n + 1 < len(parts):  # "DE:Name" split on its colon
+            break
+        if not current.knows(part):
+            raise current.unknown_field(part)
+        if not last:
+            if part in current.references:
+                target = current.reference_target(part)
+            elif part in current.collections:
+                target = _collection_target(current, part)
+            else:
+                raise bad_request(f"{part} is not a reference or collection of {current.name}")
+            current = catalog().get(target) if target else None
+    return _join_custom(parts)
+
+
+def _join_custom(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Re-join ``DE`` and its name, which the colon split apart."""
+    out: list[str] = []
+    skip = False
+    for n, part in enumerate(parts):
+        if skip:
+            skip = False
+            continue
+        if part == "DE" and n + 1 < len(parts):
+            out.append(f"DE:{parts[n + 1]}")
+            skip = True
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def _collection_target(obj_type: ObjectType, name: str) -> str | None:
+    from airflow_workfront.emulator.catalog import COLLECTIONS
+
+    spec = COLLECTIONS.get((obj_type.code, name))
+    return spec[0] if spec else None
+
+
+def _path(obj_type: ObjectType, text: str) -> tuple[str, ...]:
+    return _path_cached(obj_type.code, text)
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+class Evaluator:
+    """Evaluates parsed queries against a store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def values_at(self, obj_type: ObjectType, record: dict, path: tuple[str, ...]) -> list[Any]:
+        """Every value at a field path (collections fan out)."""
+        current: list[tuple[ObjectType | None, dict]] = [(obj_type, record)]
+        for part in path[:-1]:
+            following: list[tuple[ObjectType | None, dict]] = []
+            for kind, item in current:
+                if kind is None:
+                    continue
+                if part in kind.references:
+                    target = kind.reference_target(part)
+                    found = self.store.find(target, item.get(f"{part}ID")) if target else None
+                    if found is not None:
+                        following.append((catalog().get(target), found))
+                else:
+                    member = _collection_target(kind, part)
+                    following.extend((catalog().get(member), m) for m in self.store.members(kind, item, part))
+            current = following
+        last = path[-1]
+        return [item.get(last) for _, item in current]
+
+    def matches(self, obj_type: ObjectType, record: dict, conditions: list[Condition]) -> bool:
+        return all(self._match_one(obj_type, record, cond) for cond in conditions)
+
+    def _match_one(self, obj_type: ObjectType, record: dict, cond: Condition) -> bool:
+        values = self.values_at(obj_type, record, cond.path) if len(cond.path) > 1 else [record.get(cond.path[0])]
+        negative = cond.mod in ("ne", "notcontains", "cinotcontains", "notin", "notbetween")
+        if not values:
+            values = [None]
+        results = (_compare(cond, value, cond.path[-1], self.store.clock.now_ms()) for value in values)
+        return all(results) if negative else any(results)
+
+    def select(self, obj_type: ObjectType, query: Query) -> list[dict]:
+        """Matching records, sorted, before paging (a bisect over the date index when possible)."""
+        candidates = self._candidates(obj_type, query)
+        records = self.store.objects[obj_type.code]
+        alternatives = query.alternatives
+        matched = [r for r in (records[i] for i in candidates) if any(self.matches(obj_type, r, a) for a in alternatives)]
+        if query.sort and not self._index_sorted(obj_type, query, candidates):
+            now = self.store.clock.now_ms()
+            for path, direction in reversed(query.sort):
+                matched.sort(key=lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now),
+                             reverse=direction == "desc")
+        return matched
+
+    def _candidates(self, obj_type: ObjectType, query: Query) -> Iterable[str]:
+        """IDs to test: an index range when every alternative bounds the type's date field."""
+        ranges = []
+        now = self.store.clock.now_ms()
+        for conditions in query.alternatives:
+            bound = _date_bounds(obj_type.date_field, conditions, now)
+            if bound is None:
+                return sorted(self.store.objects[obj_type.code]) if query.sort else list(self.store.objects[obj_type.code])
+            ranges.append(bound)
+        ranges.sort()
+        merged: list[list[int]] = []
+        for lo, hi in ranges:
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        ids: list[str] = []
+        for lo, hi in merged:
+            ids.extend(self.store.index_range(obj_type.code, lo, hi))
+        return _IndexOrder(ids)
+
+    @staticmethod
+    def _index_sorted(obj_type: ObjectType, query: Query, candidates: Iterable[str]) -> bool:
+        """Whether candidates already come in the requested order (index order = (date, ID) asc)."""
+        wanted = [(p, d) for p, d in query.sort]
+        return isinstance(candidates, _IndexOrder) and wanted in (
+            [((obj_type.date_field,), "asc"), (("ID",), "asc")], [((obj_type.date_field,), "asc")])
+
+
+class _IndexOrder(list):
+    """A list of IDs in (date, ID) index order."""
+
+
+def _date_bounds(date_field: str, conditions: list[Condition], now: int) -> tuple[int, int] | None:
+    lo, hi = None, None
+    for cond in conditions:
+        if cond.path != (date_field,) or not cond.values:
+            continue
+        try:
+            value = timefmt.parse_time(cond.values[0], now)
+        except ValueError:
+            return None
+        if cond.mod == "eq":
+            lo, hi = value, value
+        elif cond.mod == "gte":
+            lo = value
+        elif cond.mod == "gt":
+            lo = value + 1
+        elif cond.mod == "lte":
+            hi = value
+        elif cond.mod == "lt":
+            hi = value - 1
+        elif cond.mod == "between" and cond.range_end:
+            try:
+                lo, hi = value, timefmt.parse_time(cond.range_end, now)
+            except ValueError:
+                return None
+    if lo is None and hi is None:
+        return None
+    return (lo if lo is not None else -(2**62), hi if hi is not None else 2**62)
+
+
+def _coerce(value: Any, field_name: str, now: int) -> Any:
+    if value is None:
+        return None
+    if is_date_field(field_name) or field_name in ("entryDate", "lastUpdateDate"):
+        try:
+            return timefmt.parse_time(value, now)
+        except ValueError:
+            return value
+    return value
+
+
+def _sort_key(values: list[Any], field_name: str, now: int) -> tuple:
+    value = _coerce(values[0], field_name, now)
+    if value is None:
+        return (1, 0)
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (0, str(value))
+
+
+def _as_type(reference: Any, text: str, field_name: str, now: int) -> Any:
+    """Turn a filter's text into the type of the stored value."""
+    if is_date_field(field_name):
+        return timefmt.parse_time(text, now)
+    if isinstance(reference, bool):
+        return text.lower() in ("true", "1")
+    if isinstance(reference, (int, float)):
+        try:
+            return float(text)
+        except ValueError:
+            raise bad_request(f"{field_name}: {text!r} is not a number") from None
+    return text
+
+
+def _compare(cond: Condition, stored: Any, field_name: str, now: int) -> bool:
+    mod = cond.mod
+    if mod == "isnull":
+        return stored in (None, "")
+    if mod == "notnull":
+        return stored not in (None, "")
+    if isinstance(stored, list):  # multi-select custom fields
+        return any(_compare(cond, item, field_name, now) for item in stored) if stored else mod in ("ne", "notin")
+    if stored is None:
+        return mod in ("ne", "notcontains", "cinotcontains", "notin", "notbetween")
+    value = _coerce(stored, field_name, now)
+    try:
+        wanted = [_as_type(stored, v, field_name, now) for v in cond.values]
+    except ValueError:
+        raise bad_request(f"{field_name}: {cond.values[0]!r} is not a valid value") from None
+    text = str(stored)
+    if mod in ("eq", "in"):
+        return value in wanted
+    if mod in ("ne", "notin"):
+        return value not in wanted
+    if mod == "contains":
+        return any(str(w) in text for w in cond.values)
+    if mod == "cicontains":
+        return any(str(w).lower() in text.lower() for w in cond.values)
+    if mod == "notcontains":
+        return all(str(w) not in text for w in cond.values)
+    if mod == "cinotcontains":
+        return all(str(w).lower() not in text.lower() for w in cond.values)
+    if mod in ("like", "cilike"):
+        pattern = re.escape(cond.values[0]).replace("%", ".*").replace("_", ".")
+        return re.fullmatch(pattern, text, re.I if mod == "cilike" else 0) is not None
+    first = wanted[0]
+    if mod in ("between", "notbetween"):
+        if cond.range_end is None:
+            raise bad_request(f"{field_name}_Mod={mod} needs {field_name}_Range")
+        end = _as_type(stored, cond.range_end, field_name, now)
+        inside = _ordered(first, value) and _ordered(value, end)
+        return inside if mod == "between" else not inside
+    if mod == "gt":
+        return _ordered(first, value) and value != first
+    if mod == "gte":
+        return _ordered(first, value)
+    if mod == "lt":
+        return _ordered(value, first) and value != first
+    if mod == "lte":
+        return _ordered(value, first)
+    raise bad_request(f"{mod} is not a supported modifier")
+
+
+def _ordered(a: Any, b: Any) -> bool:
+    """``a <= b``, comparing mismatched types as text (lexicographic, as decided for strings)."""
+    try:
+        return a <= b
+    except TypeError:
+        return str(a) <= str(b)
