@@ -77,7 +77,7 @@ def routes(emulator: Emulator) -> list[Route]:
                 rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in store.objects[obj_type.code].values()]
             return json_response({"data": rows})
         record = store.create(obj_type, await _body(request), check_required=False)
-        return json_response({"data": record})
+        return json_response(record)
 
     async def one_object(request: Request) -> Response:
         obj_type = resolve(request.path_params["obj"])
@@ -86,8 +86,8 @@ def routes(emulator: Emulator) -> list[Route]:
             emulator.store.delete(obj_type, obj_id, force=True)
             return json_response({"data": {"success": True}})
         if request.method == "GET":
-            return json_response({"data": emulator.store.get(obj_type, obj_id)})
-        return json_response({"data": emulator.store.update(obj_type, obj_id, await _body(request))})
+            return json_response(emulator.store.get(obj_type, obj_id))
+        return json_response(emulator.store.update(obj_type, obj_id, await _body(request)))
 
     async def faults(request: Request) -> Response:
         body = await _body(request)

@@ -59,18 +59,18 @@ class EmulatorControl:
 
     def create_object(self, obj_code: str, data: dict) -> dict:
         """Create an object without API rules."""
-        return self._call("POST", f"/objects/{obj_code}", data)["data"]
+        return self._call("POST", f"/objects/{obj_code}", data)
 
     def edit_object(self, obj_code: str, obj_id: str, data: dict) -> dict:
         """Edit an object (bumps lastUpdateDate, writes journal entries)."""
-        return self._call("PATCH", f"/objects/{obj_code}/{obj_id}", data)["data"]
+        return self._call("PATCH", f"/objects/{obj_code}/{obj_id}", data)
 
     def delete_object(self, obj_code: str, obj_id: str) -> None:
         """Delete an object (writes a journal D entry)."""
         self._call("DELETE", f"/objects/{obj_code}/{obj_id}")
 
     def get_object(self, obj_code: str, obj_id: str) -> dict:
-        return self._call("GET", f"/objects/{obj_code}/{obj_id}")["data"]
+        return self._call("GET", f"/objects/{obj_code}/{obj_id}")
 
     def list_objects(self, obj_code: str) -> list[dict]:
         """Every stored object of a type, with all stored fields."""
