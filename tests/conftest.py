@@ -42,3 +42,25 @@ def create_connection_without_db(monkeypatch):
         monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(payload))
 
     return _create
+
+
+@pytest.fixture
+def run_dag(airflow_db, tmp_path):
+    """Run a DAG object with ``dag.test()``.
+
+    Airflow 3.3's ``dag.test()`` only runs DAGs whose serialized form is in the metadata DB, which
+    the DAG processor normally writes; this writes it directly, so DAGs built inside a test (or
+    loaded from ``example_dags/``) can run.
+    """
+
+    def _run(dag, **test_kwargs):
+        from airflow.dag_processing.bundles.manager import DagBundlesManager
+        from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db
+
+        DagBundlesManager().sync_bundles_to_db()
+        bag = DagBag(dag_folder=str(tmp_path))
+        bag.bag_dag(dag)
+        sync_bag_to_db(bag, "dags-folder", None)
+        return dag.test(**test_kwargs)
+
+    return _run
