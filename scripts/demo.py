@@ -222,8 +222,8 @@ def main() -> int:
     try:
         say(f"starting the emulator on {emulator.base_url} (log: .demo/emulator.log)")
         emulator.start()
-        # Seed timestamps come from the emulator clock: put it inside window 1, then re-seed.
-        emulator.set_clock(WINDOW_1[0] + timedelta(minutes=10))
+        # The seed's timestamps fall in the hour before the emulator clock: end window 1 there.
+        emulator.set_clock(WINDOW_1[1])
         emulator.control("POST", "reset", {"seed": "demo"})
         emulator.set_clock(WINDOW_1[1] + timedelta(minutes=5))
         prepare_airflow(emulator)
