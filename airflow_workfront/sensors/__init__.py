@@ -1,1 +1,1 @@
-"""Workfront provider: sensors."""
+"""Sensors for Adobe Workfront (import them from their modules)."""

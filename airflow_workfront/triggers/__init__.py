@@ -1,1 +1,1 @@
-"""Workfront provider: triggers."""
+"""Triggers for Adobe Workfront (import them from their modules)."""
