@@ -40,7 +40,6 @@ def rows(sink: SqlSink, sql: str = "SELECT * FROM wf_task ORDER BY ID"):
 
 
 def test_creates_the_table_and_stores_dates_json_and_scalars(sqlite_sink):
-    pytest.importorskip("airflow_workfront.client.dates", reason="TEMPORARY: the client's date parser has not landed")
     sink = sqlite_sink()
     record = {
         "ID": "a1", "lastUpdateDate": "2026-03-01T00:10:00:000-0600", "name": "Design",
