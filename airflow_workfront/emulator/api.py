@@ -39,6 +39,9 @@ MAX_BULK = 100
 _VERSION = re.compile(r"^v\d+(\.\d+)?$|^unsupported$|^internal$")
 _HEX_ID = re.compile(r"^[0-9a-fA-F]{32}$")
 API_KEY_ACTIONS = ("getApiKey", "generateApiKey", "clearApiKey")
+# JSON-body keys that are request options rather than fields to write.
+_BODY_RESERVED = frozenset({"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "id", "ID",
+                            "action", "force", "map", "filters", "username", "password"})
 
 
 def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -113,6 +116,10 @@ class WorkfrontApi:
                         raise bad_request("JSON parsing error: the request body is not valid JSON") from None
                     if isinstance(body, dict):
                         pairs.extend((k, v if isinstance(v, str) else json.dumps(v)) for k, v in body.items())
+                        fields = {k: v for k, v in body.items() if k not in _BODY_RESERVED and not k.startswith("$$")}
+                        if "updates" not in body and fields:
+                            # Keep the JSON types (numbers, booleans, nested lists) of the fields to write.
+                            pairs.append(("updates", json.dumps(fields)))
                     else:  # a JSON array is a list of updates
                         pairs.append(("updates", json.dumps(body)))
         return pairs

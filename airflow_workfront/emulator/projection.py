@@ -79,6 +79,8 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
             out["objCode"] = obj_type.code
         elif name == "parameterValues":
             out[name] = {k: v for k, v in record.items() if k.startswith("DE:")}
+        elif name == "accessRules":  # kept on the record by the share action (no ACSRUL objects)
+            out[name] = [dict(rule) for rule in record.get("_accessRules", [])]
         elif name in obj_type.references:
             target = _target(obj_type, name)
             ref_id = record.get(f"{name}ID")

@@ -28,7 +28,7 @@ MODIFIERS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "contains", "cicont
 # Parameters that are not filters.
 RESERVED = frozenset({"fields", "$$FIRST", "$$LIMIT", "$$ROLLUP", "map", "method", "apiKey", "apikey", "sessionID",
                       "sessionid", "filters", "updates", "atomic", "force", "action", "copySourceID", "options",
-                      "username", "password", "_", "id"})
+                      "password", "_", "id"})
 _OR = re.compile(r"^OR:(\d+):(.+)$")
 _SORT = re.compile(r"^(.+?)(?:_(\d+))?_Sort$")
 _GROUP = re.compile(r"^(.+?)(?:_(\d+))?_GroupBy$")
