@@ -198,3 +198,18 @@ def test_object_storage_rerun_is_idempotent(ctl, client_for, tmp_path):
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
     second = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
     assert first == second and len(first) == math.ceil(9 / 4)
+
+
+def test_partitions_read_in_parallel_with_exact_requests_and_the_concurrency_cap(ctl, client_for):
+    make_tasks(ctl, 45, T0, timedelta(seconds=60))
+    ctl.clock(W2.end)
+    ctl.call("POST", "stats/reset")
+    client = client_for(page_size=5, max_concurrency=3)
+    sink = RecordingSink()
+    s = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
+    assert len(sink.rows) == 45 and set(sink.writes.values()) == {1}
+    assert s.partitions == 3 and s.planning_requests == 1 + 2  # one count, two rank probes
+    # 9 full pages; the last partition holds a multiple of 5, so one 1-row confirmation; journal: 1
+    assert s.requests == math.ceil(45 / 5) + 3 + 1 + 1
+    stats = ctl.call("GET", "stats")
+    assert stats["total"] == s.requests and stats["max_in_flight"] <= 3
