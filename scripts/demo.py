@@ -10,7 +10,8 @@
 4. Print, per object type, objects in Workfront vs rows in the warehouse, rows changed by run 2,
    API requests and time, and exit non-zero if the warehouse and the emulator disagree.
 
-The emulator is always stopped at the end. Everything written goes under ``.demo/`` (gitignored).
+The emulator is always stopped at the end. Everything written goes under ``.demo/`` (gitignored),
+or under ``$WORKFRONT_DEMO_DIR`` when set.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / ".demo"
+# WORKFRONT_DEMO_DIR lets tests run the demo without touching the checkout's .demo/.
+DEMO = Path(os.environ.get("WORKFRONT_DEMO_DIR") or ROOT / ".demo")
 AIRFLOW_HOME = DEMO / "airflow"
 WAREHOUSE = DEMO / "warehouse.db"
 DAG_FILE = ROOT / "example_dags" / "example_workfront_sync.py"
@@ -174,7 +176,6 @@ def change_workfront(emulator: Emulator) -> dict[str, int]:
 def compare(emulator: Emulator) -> list[dict[str, Any]]:
     """Per object type: IDs and window dates in the emulator vs the warehouse."""
     from airflow_workfront.client.dates import parse_wf_datetime
-
     from airflow_workfront.sync.window import date_field_for, iso_ms
 
     results = []
@@ -214,7 +215,7 @@ def print_table(results, run1, run2, took1, took2) -> None:
 
 def main() -> int:
     started = time.monotonic()
-    DEMO.mkdir(exist_ok=True)
+    DEMO.mkdir(parents=True, exist_ok=True)
     for stale in (WAREHOUSE, AIRFLOW_HOME / "airflow.db"):
         stale.unlink(missing_ok=True)
     emulator = Emulator()
