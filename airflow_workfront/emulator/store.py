@@ -209,7 +209,7 @@ class Store:
             if not obj_type.knows(name):
                 raise obj_type.unknown_field(name)
 
-    def _normalise(self, obj_type: ObjectType, data: dict) -> dict:
+    def _normalise(self, obj_type: ObjectType, data: dict, check_refs: bool = True) -> dict:
         """Dates to Workfront's wire format; references checked to exist."""
         out = {}
         for name, value in data.items():
@@ -220,7 +220,7 @@ class Store:
                     value = timefmt.format_wf(timefmt.parse_time(value, self.clock.now_ms()))
                 except ValueError:
                     raise bad_request(f"{name}: {value!r} is not a valid date") from None
-            if name.endswith("ID") and name not in SYSTEM_FIELDS and value:
+            if check_refs and name.endswith("ID") and name not in SYSTEM_FIELDS and value:
                 ref = name[:-2]
                 target = obj_type.reference_target(ref) if ref in obj_type.references or ref == "parent" else None
                 if target and self.find(target, str(value)) is None:
@@ -231,7 +231,7 @@ class Store:
     def create(self, obj_type: ObjectType, data: dict, user_id: str | None = None, *, object_id: str | None = None,
                at_ms: int | None = None, journal: bool = True, check_required: bool = True) -> dict:
         """Create one object with Workfront's system fields; journal and notify."""
-        with self.lock:
+        with self.transaction():
             self._check_fields(obj_type, data)
             if check_required:
                 missing = [f for f in REQUIRED_ON_CREATE.get(obj_type.code, ()) if data.get(f) in (None, "")]
@@ -243,7 +243,8 @@ class Store:
             stamp = timefmt.format_wf(now)
             record = {"ID": object_id or uuid.uuid4().hex, "objCode": obj_type.code}
             record.update(self._defaults(obj_type, data, now))
-            record.update(self._normalise(obj_type, data))
+            # Journal entries may name objects that were just deleted: no reference check for them.
+            record.update(self._normalise(obj_type, data, check_refs=journal))
             if obj_type.has_entry_date:
                 record.setdefault("entryDate", stamp)
             if obj_type.has_last_update:
@@ -286,7 +287,7 @@ class Store:
 
     def update(self, obj_type: ObjectType, obj_id: str, data: dict, user_id: str | None = None) -> dict:
         """Sparse update of top-level fields; nested collections are replaced. Bumps lastUpdateDate."""
-        with self.lock:
+        with self.transaction():
             old = self.get(obj_type, obj_id)
             self._check_fields(obj_type, data)
             if "ID" in data and data["ID"] != obj_id:
@@ -308,7 +309,7 @@ class Store:
 
     def delete(self, obj_type: ObjectType, obj_id: str, user_id: str | None = None, force: bool = False) -> None:
         """Delete one object (``force`` also deletes its collection members)."""
-        with self.lock:
+        with self.transaction():
             record = self.get(obj_type, obj_id)
             for (owner, _name), (member_code, fk) in COLLECTIONS.items():
                 if owner != obj_type.code:
