@@ -20,7 +20,7 @@ from starlette.responses import Response
 from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.actions import run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
-from airflow_workfront.emulator.catalog import ObjectType, catalog, resolve
+from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
 from airflow_workfront.emulator.projection import build_tree, project
 from airflow_workfront.emulator.query import Evaluator, parse_query
@@ -203,13 +203,7 @@ class WorkfrontApi:
 
     def _read(self, obj_type: ObjectType, kind: str, pairs: list[tuple[str, str]]) -> Response:
         if kind == "metadata":
-            return json_response({"data": {
-                "objCode": obj_type.code, "name": obj_type.name,
-                "fields": {f: {"label": f} for f in sorted(obj_type.fields)},
-                "references": {r: {"objCode": obj_type.reference_target(r)} for r in sorted(obj_type.references)},
-                "collections": {c: {} for c in sorted(obj_type.collections)},
-                "actions": {a: {} for a in sorted(obj_type.actions)},
-            }})
+            return json_response({"data": _metadata(obj_type)})
         if kind == "search":
             self.churn.maybe_apply(self.store, obj_type)
         query = parse_query(obj_type, pairs, paging=kind == "search")
@@ -350,8 +344,14 @@ class WorkfrontApi:
     def _login(self, params: dict) -> Response:
         session = self.auth.login(params.get("username"), params.get("password"))
         user = self.auth.admin_id
-        data = {"userID": user, "sessionID": session, "versionInformation": {"currentAPI": "v21.0", "release": "emulator"},
-                "locale": "en_US", "timeZone": "America/Denver", "customerID": CUSTOMER_ID}
+        versions = {f"v{n}.0": f"/attask/api/v{n}.0/" for n in range(1, 22)}
+        data = {"userID": user, "sessionID": session,
+                "versionInformation": {"currentAPI": "v21.0", "buildNumber": "emulator", "apiVersions": versions,
+                                       "lastUpdated": "2026/01/01 00:00:00", "release": "emulator", "version": "21.0"},
+                "locale": "en_US", "timeZone": "America/Denver", "timeZoneName": "Mountain Standard Time",
+                "iso3Country": "USA", "iso3Language": "eng", "customerID": CUSTOMER_ID,
+                "currency": {"useNegativeSign": False, "fractionDigits": 2, "symbol": "$", "ID": "USD",
+                             "groupingSeparator": ",", "decimalSeparator": "."}}
         response = json_response({"data": data})
         response.set_cookie("attask", session, max_age=int(self.auth.config.session_ttl), httponly=True)
         return response
@@ -372,6 +372,37 @@ class WorkfrontApi:
         handle = secrets.token_hex(16)
         self.store.uploads[handle] = (upload.filename or "upload", await upload.read())
         return json_response({"data": {"handle": handle}})
+
+
+# Object codes of references and collections the emulator does not serve, for metadata answers only.
+_UNSERVED_TARGETS = {"customer": "CUST", "layoutTemplate": "LYTMPL", "userRoles": "USRROL", "accessRules": "ACSRUL"}
+
+
+def _metadata(obj_type: ObjectType) -> dict:
+    """``/{obj}/metadata`` shaped like fixtures/metadata.json (labels are the names: no locale data)."""
+    def describe(name: str, target: str | None) -> dict:
+        return {"label": name, "typeObjCode": target, "targetTypeObjCode": None, "fieldType": "string" if target is None
+                else catalog()[target].name if target in catalog() else target, "enumTargetObjCode": None,
+                "enumType": None, "url": None if target is None else f"/attask/api/{target.lower()}/metadata"}
+
+    def member(name: str) -> str | None:
+        spec = COLLECTIONS.get((obj_type.code, name))
+        return spec[0] if spec else _UNSERVED_TARGETS.get(name)
+
+    def target(name: str) -> str | None:
+        return obj_type.reference_target(name) or _UNSERVED_TARGETS.get(name)
+
+    return {
+        "name": obj_type.name, "label": obj_type.name, "objCode": obj_type.code, "flags": ["REPORTABLE"],
+        "url": f"/attask/api/{obj_type.code.lower()}/metadata",
+        "fields": {f: {"flags": [], **describe(f, None)} for f in sorted(obj_type.fields)},
+        "references": {r: {"flags": [], **describe(r, target(r))} for r in sorted(obj_type.references)},
+        "collections": {c: {"flags": [], **describe(c, member(c))} for c in sorted(obj_type.collections)},
+        "search": {},
+        "actions": {a: {"arguments": [], "label": a} for a in sorted(obj_type.actions)},
+        "queries": {"myWork": {"label": "myWork"}} if obj_type.code in ("TASK", "OPTASK") else {},
+        "operations": ["add", "count", "delete", "edit", "get", "replace", "report", "search"],
+    }
 
 
 def _as_record(item: Any) -> dict:

@@ -70,6 +70,10 @@ DEFAULT_FIELDS = ("ID", "name", "objCode", "status", "percentComplete", "priorit
                   "plannedCompletionDate", "projectedCompletionDate", "entryDate", "changeType", "fieldName",
                   "objObjCode", "objID", "hours", "taskNumber")
 
+# Per-type additions to DEFAULT_FIELDS, as the recorded answers show them (fixtures/search.json for
+# ROLE, fixtures/create.json and copy.json for TASK).
+DEFAULT_FIELDS_BY_TYPE = {"ROLE": ("description", "maxUsers"), "TASK": ("progressStatus", "projectedStartDate", "wbs")}
+
 
 @dataclass(frozen=True)
 class ObjectType:

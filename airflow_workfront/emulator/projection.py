@@ -6,7 +6,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from airflow_workfront.emulator.catalog import COLLECTIONS, DEFAULT_FIELDS, ObjectType, catalog
+from airflow_workfront.emulator.catalog import (
+    COLLECTIONS,
+    DEFAULT_FIELDS,
+    DEFAULT_FIELDS_BY_TYPE,
+    ObjectType,
+    catalog,
+)
 from airflow_workfront.emulator.errors import bad_request
 from airflow_workfront.emulator.query import MAX_FIELD_DEPTH, _join_custom
 from airflow_workfront.emulator.store import Store
@@ -17,7 +23,8 @@ Tree = dict[str, Any]  # field -> subtree (dict) for references/collections, or 
 @lru_cache(maxsize=2048)
 def _default_names(code: str) -> tuple[str, ...]:
     obj_type = catalog()[code]
-    return tuple(f for f in DEFAULT_FIELDS if f in obj_type.fields or f in ("ID", "objCode"))
+    names = (*DEFAULT_FIELDS, *DEFAULT_FIELDS_BY_TYPE.get(code, ()))
+    return tuple(f for f in names if f in obj_type.fields or f in ("ID", "objCode"))
 
 
 def build_tree(obj_type: ObjectType, fields: list[str]) -> Tree:

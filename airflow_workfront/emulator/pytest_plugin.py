@@ -26,6 +26,7 @@ def emulator(workfront_emulator):
     """The session's emulator, reset to the demo seed, with faults off and stats cleared."""
     control = workfront_emulator.control
     control.set_faults()
+    workfront_emulator.emulator.clock.reset()  # a test that moved the clock must not move the next one's
     control.reset("demo")
     workfront_emulator.emulator.config.concurrency_limit = 10
     yield workfront_emulator

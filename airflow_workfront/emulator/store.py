@@ -31,6 +31,7 @@ REQUIRED_ON_CREATE = {
     "HOUR": ("hours",), "PORT": ("name",), "PRGM": ("name",), "USER": ("name",),
     "DOCU": ("name",), "NOTE": ("noteText",),
 }
+PROJECTED_DATES = (("plannedStartDate", "projectedStartDate"), ("plannedCompletionDate", "projectedCompletionDate"))
 SYSTEM_FIELDS = frozenset({"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID"})
 DATE_SUFFIXES = ("Date", "DateVal")
 
@@ -73,6 +74,12 @@ class Clock:
                 self._frozen_ms += int(seconds * 1000)
             else:
                 self._offset_ms += int(seconds * 1000)
+
+    def reset(self) -> None:
+        """Back to real time, without an offset."""
+        with self._lock:
+            self._offset_ms = 0
+            self._frozen_ms = None
 
     def unfreeze(self) -> None:
         with self._lock:
@@ -245,6 +252,7 @@ class Store:
             record.update(self._defaults(obj_type, data, now))
             # Journal entries may name objects that were just deleted: no reference check for them.
             record.update(self._normalise(obj_type, data, check_refs=journal))
+            self._follow_planned(obj_type, record, data)
             if obj_type.has_entry_date:
                 record.setdefault("entryDate", stamp)
             if obj_type.has_last_update:
@@ -280,10 +288,22 @@ class Store:
             defaults.update({"status": "NEW" if obj_type.code != "PROJ" else "PLN", "percentComplete": 0, "priority": 0})
             start = timefmt.format_wf(now)
             defaults.update({"plannedStartDate": start, "plannedCompletionDate": start})
+        if obj_type.code in ("PROJ", "TASK", "OPTASK") and "progressStatus" in obj_type.fields:
+            defaults["progressStatus"] = "ON"
+        if obj_type.code == "ROLE":
+            defaults["maxUsers"] = 0
         if obj_type.code == "TASK" and data.get("projectID"):
             number = 1 + sum(1 for t in self.objects["TASK"].values() if t.get("projectID") == data["projectID"])
             defaults.update({"taskNumber": number, "wbs": str(number)})
         return defaults
+
+    @staticmethod
+    def _follow_planned(obj_type: ObjectType, record: dict, written: dict, creating: bool = True) -> None:
+        """Projected dates follow the planned ones unless written (the emulator schedules no work)."""
+        for planned, projected in PROJECTED_DATES:
+            if projected in obj_type.fields and projected not in written and planned in record and (
+                    creating or planned in written):
+                record[projected] = record[planned]
 
     def update(self, obj_type: ObjectType, obj_id: str, data: dict, user_id: str | None = None) -> dict:
         """Sparse update of top-level fields; nested collections are replaced. Bumps lastUpdateDate."""
@@ -295,6 +315,7 @@ class Store:
             changes = {k: v for k, v in self._normalise(obj_type, data).items() if k not in SYSTEM_FIELDS}
             now = self.clock.tick()
             record = {**old, **changes}
+            self._follow_planned(obj_type, record, changes, creating=False)
             user = user_id or self.default_user_id
             if obj_type.has_last_update:
                 record["lastUpdateDate"] = timefmt.format_wf(now)

@@ -1,0 +1,51 @@
+"""Timestamps: answered as ``YYYY-MM-DDTHH:MM:SS:mmm-0600``; accepted as ISO, Workfront's colon form
+and ``$$TODAY``/``$$NOW`` wildcards in filters."""
+
+from __future__ import annotations
+
+import re
+
+from emulator.wfhttp import data, error
+
+WF_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}:\d{3}-0600$")
+
+
+def test_answers_use_workfronts_format(wf):
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "entryDate,lastUpdateDate"}))[0]
+    for name in ("entryDate", "lastUpdateDate", "plannedStartDate", "plannedCompletionDate"):
+        assert WF_TIME.match(task[name]), (name, task[name])
+
+
+def test_writes_are_stamped_with_the_clock_in_tenant_time(wf, emulator):
+    emulator.control.set_clock("2030-03-04T05:06:07.089Z")
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+    edited = data(wf.put(f"/task/{task['ID']}", params={"name": "clocked", "fields": "lastUpdateDate"}))
+    # 05:06:07.089 UTC is 23:06:07.089 the day before at -06:00; the frozen clock ticks 1 ms per write.
+    assert edited["lastUpdateDate"] in ("2030-03-03T23:06:07:089-0600", "2030-03-03T23:06:07:090-0600")
+
+
+def test_filters_accept_iso_colon_and_offset_forms(wf, emulator):
+    emulator.control.set_clock("2030-03-04T05:06:07.000Z")
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+    stamp = data(wf.put(f"/task/{task['ID']}", params={"name": "x", "fields": "lastUpdateDate"}))["lastUpdateDate"]
+    for same_instant in (stamp, "2030-03-04T05:06:07.001Z", "2030-03-04T05:06:07.001+00:00",
+                         "2030-03-03T23:06:07:001-0600"):
+        if stamp.endswith(":001-0600"):
+            hits = data(wf.get("/task/search", params={"lastUpdateDate": same_instant}))
+            assert [h["ID"] for h in hits] == [task["ID"]], same_instant
+    later = data(wf.get("/task/search", params={"lastUpdateDate": "2030-03-04T05:06:07Z",
+                                                "lastUpdateDate_Mod": "gte"}))
+    assert [h["ID"] for h in later] == [task["ID"]]
+    error(wf.get("/task/search", params={"lastUpdateDate": "yesterday-ish"}), 400)
+
+
+def test_today_wildcard(wf, emulator):
+    emulator.control.set_clock("2030-03-04T15:00:00Z")
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+    data(wf.put(f"/task/{task['ID']}", params={"name": "today"}))
+    today = data(wf.get("/task/search", params={"lastUpdateDate": "$$TODAY", "lastUpdateDate_Mod": "gte"}))
+    assert [t["ID"] for t in today] == [task["ID"]]
+    week = data(wf.get("/task/count", params={"lastUpdateDate": "$$TODAY-7d", "lastUpdateDate_Mod": "gte"}))
+    assert week["count"] >= 1
+    tomorrow = data(wf.get("/task/count", params={"lastUpdateDate": "$$TODAY+1d", "lastUpdateDate_Mod": "gte"}))
+    assert tomorrow["count"] == 0
