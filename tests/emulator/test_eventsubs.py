@@ -1,0 +1,141 @@
+"""Event subscriptions: the documented API and deliveries to a local HTTP receiver."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from emulator.wfhttp import data
+
+SUBS = "/attask/eventsubscription/api/v1/subscriptions"
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records POSTs (and fails the first ``fail_first`` of them)."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.received: list[dict] = []
+        self.fail_first = fail_first
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                failing = receiver.fail_first > 0
+                receiver.fail_first -= 1 if failing else 0
+                receiver.received.append({"headers": dict(self.headers), "body": json.loads(body), "failed": failing})
+                self.send_response(500 if failing else 200)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.received
+
+
+@pytest.fixture
+def subs(emulator):
+    """A client of the subscription API, authenticated with the API key in Authorization (as documented)."""
+    with httpx.Client(base_url=emulator.base_url, headers={"Authorization": emulator.api_key}, timeout=30) as http:
+        yield http
+        for sub in http.get(SUBS, params={"limit": 1000}).json()["subscriptions"]:
+            http.delete(f"{SUBS}/{sub['id']}")
+
+
+def _body(url: str, **extra) -> dict:
+    return {"objCode": "TASK", "eventType": "UPDATE", "url": url, "authToken": "token-abcd1234", **extra}
+
+
+def test_create_get_list_delete(subs, emulator):
+    created = subs.post(SUBS, json=_body("https://example.com/hook"))
+    assert created.status_code == 201
+    sub_id = created.json()["id"]
+    assert created.headers["Location"].endswith(f"{SUBS}/{sub_id}")
+    one = subs.get(f"{SUBS}/{sub_id}").json()
+    assert one["objCode"] == "TASK" and one["url"] == "https://example.com/hook"
+    assert one["authToken"] != "token-abcd1234" and "token-ab" not in one["authToken"]
+    for n in range(3):
+        assert subs.post(SUBS, json=_body(f"https://example.com/hook{n}")).status_code == 201
+    page = subs.get(SUBS, params={"page": 2, "limit": 3}).json()
+    assert (page["page"], page["limit"], page["page_count"], page["total_count"]) == (2, 3, 2, 4)
+    assert len(page["subscriptions"]) == 1
+    assert subs.delete(f"{SUBS}/{sub_id}").status_code == 204
+    assert subs.get(f"{SUBS}/{sub_id}").status_code == 404
+
+
+def test_bad_requests(subs, emulator):
+    assert subs.post(SUBS, json=_body("not a url")).status_code == 400
+    assert subs.post(SUBS, json=_body("https://example.com/x", colour="red")).status_code == 400
+    assert subs.post(SUBS, json={"objCode": "TASK"}).status_code == 400
+    assert subs.post(SUBS, json=_body("https://example.com/x", eventType="TOUCH")).status_code == 400
+    assert subs.post(SUBS, json=_body("https://example.com/dup")).status_code == 201
+    assert subs.post(SUBS, json=_body("https://example.com/dup")).status_code == 409
+    with httpx.Client(base_url=emulator.base_url) as nobody:
+        assert nobody.get(SUBS).status_code == 401
+        assert nobody.post(SUBS, json=_body("https://example.com/y")).status_code == 401
+        assert nobody.get(SUBS, headers={"Authorization": "wrong-key"}).status_code == 401
+
+
+def test_delivery_with_payload_and_authorization(subs, emulator, wf):
+    with Receiver() as receiver:
+        sub_id = subs.post(SUBS, json=_body(receiver.url)).json()["id"]
+        task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+        data(wf.put(f"/task/{task['ID']}", params={"name": "Webhooked"}))
+        (delivery,) = receiver.wait_for(1)
+        assert delivery["headers"]["Authorization"] == "Bearer token-abcd1234"
+        body = delivery["body"]
+        assert {"eventType", "subscriptionId", "eventTime", "newState", "oldState"} <= set(body)
+        assert (body["eventType"], body["subscriptionId"]) == ("UPDATE", sub_id)
+        assert body["newState"]["ID"] == task["ID"] and body["newState"]["name"] == "Webhooked"
+        assert body["oldState"]["name"] == task["name"]
+
+
+def test_changed_filter_and_create_events(subs, emulator, wf):
+    with Receiver() as receiver:
+        subs.post(SUBS, json=_body(receiver.url, filters=[{"fieldName": "status", "comparison": "changed"}]))
+        subs.post(SUBS, json=_body(receiver.url, eventType="CREATE", objCode="OPTASK"))
+        task = data(wf.get("/task/search", params={"status": "NEW", "$$LIMIT": 1}))[0]
+        data(wf.put(f"/task/{task['ID']}", params={"name": "no status change"}))
+        data(wf.put(f"/task/{task['ID']}", params={"status": "INP"}))
+        project = data(wf.get("/proj/search", params={"$$LIMIT": 1}))[0]
+        issue = data(wf.post("/issue", params={"name": "new issue", "projectID": project["ID"]}))
+        # Deliveries leave one queue in order: once this last event arrives, a wrongly matched
+        # name-only edit would already be among the first three.
+        data(wf.put(f"/task/{task['ID']}", params={"status": "CPL"}))
+        received = receiver.wait_for(3)
+        events = [(r["body"]["eventType"], r["body"]["newState"].get("status")) for r in received]
+        assert events == [("UPDATE", "INP"), ("CREATE", "NEW"), ("UPDATE", "CPL")]
+        assert any(r["body"]["newState"]["ID"] == issue["ID"] for r in received)
+
+
+def test_failed_delivery_is_retried(subs, emulator, wf):
+    with Receiver(fail_first=1) as receiver:
+        subs.post(SUBS, json=_body(receiver.url))
+        task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+        data(wf.put(f"/task/{task['ID']}", params={"name": "retry me"}))
+        first, second = receiver.wait_for(2)
+        assert first["failed"] and not second["failed"]
+        assert first["body"] == second["body"]
+    log = emulator.control.event_deliveries()
+    assert [(d["attempt"], d["status"]) for d in log[-2:]] == [(1, 500), (2, 200)]
