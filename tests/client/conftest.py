@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
-from airflow_workfront.client import concurrency
+from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient, concurrency
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HOST = "https://acme.my.workfront.com"
