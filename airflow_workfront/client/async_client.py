@@ -151,7 +151,7 @@ class AsyncWorkfrontClient:
                      sort: Any = None, page_size: int | None = None,
                      max_results: int | None = None) -> AsyncIterator[dict]:
         """Every matching object, page by page (same paging rules as the sync client)."""
-        size = page_size or self.config.page_size
+        size = self.config.page_size if page_size is None else page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}")
         order = stable_sort(sort)

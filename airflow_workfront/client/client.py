@@ -210,7 +210,7 @@ class WorkfrontClient:
         Offset paging can skip or repeat objects edited while it runs: for incremental loads use
         :mod:`airflow_workfront.sync`, which pages by key.
         """
-        size = page_size or self.config.page_size
+        size = self.config.page_size if page_size is None else page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}")
         order = stable_sort(sort)
