@@ -1,0 +1,34 @@
+"""ClientConfig: URLs, validation, and a repr without secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_workfront.client import ApiKeyAuth, ClientConfig
+
+
+def test_urls():
+    cfg = ClientConfig(host="acme.my.workfront.com/", auth=ApiKeyAuth("k"))
+    assert cfg.base_url == "https://acme.my.workfront.com"
+    assert cfg.api_url == "https://acme.my.workfront.com/attask/api/v21.0"
+    assert cfg.event_subscription_url == "https://acme.my.workfront.com/attask/eventsubscription/api/v1"
+    local = ClientConfig(host="http://127.0.0.1:8765", auth=ApiKeyAuth("k"), api_version="v19.0")
+    assert local.api_url == "http://127.0.0.1:8765/attask/api/v19.0"
+
+
+@pytest.mark.parametrize("bad", [{"page_size": 0}, {"page_size": 2001}, {"max_concurrency": 0}, {"max_retries": -1}])
+def test_validation(bad):
+    with pytest.raises(ValueError):
+        ClientConfig(host="h", auth=ApiKeyAuth("k"), **bad)
+
+
+def test_defaults_match_the_contract():
+    cfg = ClientConfig(host="h", auth=ApiKeyAuth("k"))
+    assert (cfg.api_version, cfg.timeout, cfg.max_retries, cfg.backoff_base, cfg.backoff_max, cfg.max_concurrency,
+            cfg.verify_ssl, cfg.page_size) == ("v21.0", 60.0, 5, 0.5, 30.0, 10, True, 2000)
+    assert cfg.user_agent.startswith("airflow-provider-workfront/")
+
+
+def test_repr_hides_the_secret():
+    cfg = ClientConfig(host="h", auth=ApiKeyAuth("very-secret-key"))
+    assert "very-secret-key" not in repr(cfg) and "very-secret-key" not in str(cfg)
