@@ -1,8 +1,10 @@
-"""Retry rules: what is retried, how long the client waits, when it gives up."""
+"""Retries: which failures repeat, how long the client waits, and when it gives up."""
 
 from __future__ import annotations
 
 import random
+from email.utils import format_datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -12,89 +14,148 @@ from airflow_workfront.client.errors import (
     WorkfrontBadRequestError,
     WorkfrontRateLimitError,
     WorkfrontServerError,
+    WorkfrontTransportError,
 )
-from airflow_workfront.client.retry import backoff_delay, parse_retry_after
-from tests.client.conftest import API, make_config
+from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
 
+from .conftest import API, make_config
+
+RATE_LIMITED = {"status_code": 429, "json": {"error": {"message": "Too many concurrent API requests for the given customer."}}}
 OK = {"json": {"data": {"ID": "t1"}}}
-BUSY = {"status_code": 429, "json": {"error": {"class": "TooManyRequests", "message": "slow down"}}}
 
 
-def test_backoff_is_capped_and_jittered():
-    rng = random.Random(1)
-    delays = [backoff_delay(n, 0.5, 4.0, rng=rng) for n in range(10)]
-    assert all(0 <= d <= min(4.0, 0.5 * 2**n) for n, d in enumerate(delays))
-    assert len(set(delays)) == len(delays)  # jitter: no two waits alike
+@pytest.fixture
+def wf(sleep):
+    with WorkfrontClient(make_config(max_retries=3, backoff_base=0.5, backoff_max=4.0), sleep=sleep) as client:
+        yield client
 
 
-def test_retry_after_wins_over_a_shorter_backoff():
-    assert backoff_delay(0, 0.5, 30.0, retry_after=12.0, rng=random.Random(0)) == 12.0
+def test_429_then_success(wf, requests_mock, sleep):
+    requests_mock.get(f"{API}/TASK/t1", [RATE_LIMITED, OK])
+    assert wf.get("TASK", "t1") == {"ID": "t1"}
+    assert requests_mock.call_count == 2
+    assert len(sleep.calls) == 1 and 0 <= sleep.calls[0] <= 0.5
+    assert (wf.stats.total, wf.stats.retries, wf.stats.by_operation["get"]) == (2, 1, 2)
+    assert wf.stats.errors["WorkfrontRateLimitError"] == 1
 
 
-def test_parse_retry_after():
-    assert parse_retry_after("5") == 5.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past
-
-
-def test_429_then_success_honours_retry_after(requests_mock, sleep):
-    requests_mock.get(f"{API}/TASK/t1", [{**BUSY, "headers": {"Retry-After": "3"}}, OK])
-    with WorkfrontClient(make_config(), sleep=sleep) as wf:
-        assert wf.get("TASK", "t1") == {"ID": "t1"}
-        assert wf.stats.total == 2 and wf.stats.retries == 1
-    assert sleep.calls == [3.0]
+@pytest.mark.parametrize("header, at_least", [("7", 7.0), ("120", 120.0), ("0", 0.0)])
+def test_retry_after_seconds_honoured(wf, requests_mock, sleep, header, at_least):
+    requests_mock.get(f"{API}/TASK/t1", [{**RATE_LIMITED, "headers": {"Retry-After": header}}, OK])
+    wf.get("TASK", "t1")
+    assert len(sleep.calls) == 1 and sleep.calls[0] >= at_least
     assert requests_mock.call_count == 2
 
 
-def test_5xx_and_connection_errors_are_retried(requests_mock, sleep):
-    requests_mock.get(f"{API}/TASK/t1", [{"status_code": 500, "json": {"error": {"message": "x"}}},
-                                         {"exc": requests.ConnectionError("reset")},
-                                         {"status_code": 503, "text": "<html>unavailable</html>"}, OK])
-    with WorkfrontClient(make_config(backoff_base=1.0, backoff_max=2.0), sleep=sleep) as wf:
-        assert wf.get("TASK", "t1") == {"ID": "t1"}
+def test_retry_after_http_date(wf, requests_mock, sleep):
+    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    requests_mock.get(f"{API}/TASK/t1", [{**RATE_LIMITED, "headers": {"Retry-After": when}}, OK])
+    wf.get("TASK", "t1")
+    assert 25 <= sleep.calls[0] <= 31
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_retried_for_idempotent_requests(wf, requests_mock, sleep, status):
+    requests_mock.get(f"{API}/TASK/search", [{"status_code": status, "text": "oops"}, {"json": {"data": []}}])
+    assert wf.search_page("TASK") == []
+    assert requests_mock.call_count == 2 and wf.stats.retries == 1
+
+
+def test_5xx_not_retried_for_create(wf, requests_mock, sleep):
+    requests_mock.post(f"{API}/TASK", status_code=500, json={"error": {"class": "java.lang.RuntimeException", "message": "boom"}})
+    with pytest.raises(WorkfrontServerError, match="create TASK failed.*boom"):
+        wf.create("TASK", {"name": "x"})
+    assert requests_mock.call_count == 1 and sleep.calls == [] and wf.stats.retries == 0
+
+
+def test_429_retried_even_for_create(wf, requests_mock, sleep):
+    requests_mock.post(f"{API}/TASK", [RATE_LIMITED, OK])
+    assert wf.create("TASK", {"name": "x"}) == {"ID": "t1"}
+    assert requests_mock.call_count == 2
+
+
+def test_5xx_retried_for_update_and_delete(wf, requests_mock):
+    requests_mock.put(f"{API}/TASK/t1", [{"status_code": 503, "text": ""}, OK])
+    requests_mock.delete(f"{API}/TASK/t1", [{"status_code": 502, "text": "<html>bad gateway</html>"}, {"json": {"data": {"success": True}}}])
+    wf.update("TASK", "t1", {"name": "y"})
+    wf.delete("TASK", "t1")
     assert requests_mock.call_count == 4
-    assert len(sleep.calls) == 3
-    assert all(0 <= s <= 2.0 for s in sleep.calls)
 
 
-def test_gives_up_after_max_retries(requests_mock, sleep):
-    requests_mock.get(f"{API}/TASK/search", **BUSY)
-    with WorkfrontClient(make_config(max_retries=3), sleep=sleep) as wf:
-        with pytest.raises(WorkfrontRateLimitError, match="search TASK failed"):
-            wf.search_page("TASK")
-        assert wf.stats.retries == 3
-    assert requests_mock.call_count == 4
-    assert len(sleep.calls) == 3
+def test_connection_errors_retried_for_reads(wf, requests_mock, sleep):
+    requests_mock.get(f"{API}/TASK/t1", [{"exc": requests.ConnectionError("reset by peer")},
+                                         {"exc": requests.ReadTimeout("slow")}, OK])
+    assert wf.get("TASK", "t1") == {"ID": "t1"}
+    assert requests_mock.call_count == 3 and len(sleep.calls) == 2 and wf.stats.retries == 2
 
 
-def test_max_retries_zero_fails_at_once(requests_mock, sleep):
-    requests_mock.get(f"{API}/TASK/count", status_code=500, json={"error": {"message": "boom"}})
-    with WorkfrontClient(make_config(max_retries=0), sleep=sleep) as wf:
-        with pytest.raises(WorkfrontServerError):
-            wf.count("TASK")
-    assert requests_mock.call_count == 1 and sleep.calls == []
-
-
-def test_client_errors_are_not_retried(requests_mock, sleep):
-    requests_mock.get(f"{API}/TASK/count", status_code=400, json={"error": {"message": "bad filter"}})
-    with WorkfrontClient(make_config(), sleep=sleep) as wf:
-        with pytest.raises(WorkfrontBadRequestError):
-            wf.count("TASK")
-    assert requests_mock.call_count == 1 and sleep.calls == []
-
-
-def test_create_is_not_repeated_after_a_5xx(requests_mock, sleep):
-    # The server may have created the object before failing: repeating could create it twice.
-    requests_mock.post(f"{API}/TASK", status_code=500, json={"error": {"message": "boom"}})
-    with WorkfrontClient(make_config(), sleep=sleep) as wf:
-        with pytest.raises(WorkfrontServerError):
-            wf.create("TASK", {"name": "x"})
+def test_connection_dropped_after_sending_a_create_is_not_repeated(wf, requests_mock):
+    requests_mock.post(f"{API}/TASK", [{"exc": requests.ReadTimeout("slow")}, OK])
+    with pytest.raises(WorkfrontTransportError, match="create TASK failed: could not get an answer"):
+        wf.create("TASK", {"name": "x"})
     assert requests_mock.call_count == 1
 
 
-def test_create_is_repeated_after_a_429(requests_mock, sleep):
-    requests_mock.post(f"{API}/TASK", [BUSY, OK])
-    with WorkfrontClient(make_config(), sleep=sleep) as wf:
-        assert wf.create("TASK", {"name": "x"}) == {"ID": "t1"}
+def test_connect_timeout_before_sending_a_create_is_repeated(wf, requests_mock):
+    requests_mock.post(f"{API}/TASK", [{"exc": requests.ConnectTimeout("no route")}, OK])
+    assert wf.create("TASK", {"name": "x"}) == {"ID": "t1"}
     assert requests_mock.call_count == 2
+
+
+@pytest.mark.parametrize(
+    "response, kind",
+    [(RATE_LIMITED, WorkfrontRateLimitError), ({"status_code": 503, "text": "down"}, WorkfrontServerError),
+     ({"exc": requests.ConnectionError("refused")}, WorkfrontTransportError)],
+)
+def test_give_up_after_max_retries_with_the_typed_error(wf, requests_mock, sleep, response, kind):
+    requests_mock.get(f"{API}/TASK/count", [response] * 10)
+    with pytest.raises(kind) as caught:
+        wf.count("TASK")
+    assert requests_mock.call_count == 4  # 1 + max_retries
+    assert len(sleep.calls) == 3 and wf.stats.retries == 3 and wf.stats.total == 4
+    assert "count TASK failed" in str(caught.value)
+    assert all(delay <= 4.0 for delay in sleep.calls)  # capped at backoff_max
+
+
+def test_no_retries_when_disabled(requests_mock, sleep):
+    with WorkfrontClient(make_config(max_retries=0), sleep=sleep) as wf:
+        requests_mock.get(f"{API}/TASK/count", [RATE_LIMITED, OK])
+        with pytest.raises(WorkfrontRateLimitError):
+            wf.count("TASK")
+    assert requests_mock.call_count == 1 and sleep.calls == []
+
+
+def test_client_errors_are_not_retried(wf, requests_mock, sleep):
+    requests_mock.get(f"{API}/TASK/search", status_code=400, json={"error": {"message": "bad filter"}})
+    with pytest.raises(WorkfrontBadRequestError):
+        wf.search_page("TASK")
+    assert requests_mock.call_count == 1 and sleep.calls == []
+
+
+def test_backoff_is_capped_exponential_with_full_jitter():
+    rng = random.Random(1)
+    for attempt in range(8):
+        ceiling = min(4.0, 0.5 * 2**attempt)
+        delays = [backoff_delay(attempt, 0.5, 4.0, rng=rng) for _ in range(200)]
+        assert all(0 <= d <= ceiling for d in delays)
+        assert max(delays) > ceiling * 0.8  # jitter spans the whole range
+    assert backoff_delay(0, 0.5, 4.0, retry_after=10.0, rng=rng) == 10.0
+
+
+def test_parse_retry_after():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(" 1.5 ") == 1.5
+    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after(None) is None and parse_retry_after("") is None and parse_retry_after("soon") is None
+    past = format_datetime(datetime(2000, 1, 1, tzinfo=timezone.utc), usegmt=True)
+    assert parse_retry_after(past) == 0.0
+
+
+def test_should_retry_rules():
+    assert should_retry(WorkfrontRateLimitError("x"), idempotent=False, before_send=False)
+    assert should_retry(WorkfrontServerError("x", status_code=503), idempotent=True, before_send=False)
+    assert not should_retry(WorkfrontServerError("x", status_code=501), idempotent=True, before_send=False)
+    assert not should_retry(WorkfrontServerError("x", status_code=500), idempotent=False, before_send=False)
+    assert should_retry(WorkfrontTransportError("x"), idempotent=False, before_send=True)
+    assert not should_retry(WorkfrontTransportError("x"), idempotent=False, before_send=False)
+    assert not should_retry(WorkfrontBadRequestError("x"), idempotent=True, before_send=True)
