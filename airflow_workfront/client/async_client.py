@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -38,10 +38,13 @@ class AsyncWorkfrontClient:
 
     :param config: Where and how to connect.
     :param transport: An ``httpx`` async transport (tests pass a mock one).
+    :param sleep: The coroutine function used to wait between retries (tests pass a fake).
     """
 
-    def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.config = config
+        self._sleep = sleep
         self.stats = RequestStats()
         self._http = httpx.AsyncClient(
             timeout=config.timeout, verify=config.verify_ssl, transport=transport,
@@ -91,7 +94,7 @@ class AsyncWorkfrontClient:
                                             text=response.text)
             if attempt >= self.config.max_retries or not error.retryable:
                 raise error
-            await asyncio.sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
+            await self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
             attempt += 1
 
     async def send(self, spec: RequestSpec) -> Any:
@@ -125,7 +128,7 @@ class AsyncWorkfrontClient:
                 renewed = True
                 continue
             if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):
-                await asyncio.sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
+                await self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
                                                   getattr(error, "retry_after", None), self._rng))
                 attempt += 1
                 continue

@@ -45,7 +45,8 @@ def sleep() -> FakeSleep:
 
 def make_config(auth=None, **overrides) -> ClientConfig:
     """A config for the fake tenant, API key auth unless told otherwise."""
-    return ClientConfig(host=HOST, auth=auth or ApiKeyAuth(API_KEY), **overrides)
+    overrides.setdefault("host", HOST)
+    return ClientConfig(auth=auth or ApiKeyAuth(API_KEY), **overrides)
 
 
 @pytest.fixture
