@@ -14,7 +14,7 @@ from airflow_workfront.client.errors import (
     WorkfrontResponseError,
     WorkfrontTransportError,
 )
-from tests.client.conftest import API, API_KEY, load_fixture, make_config
+from client.conftest import API, API_KEY, load_fixture, make_config
 
 
 class AsyncSleep:

@@ -13,7 +13,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 from airflow_workfront.client import AsyncWorkfrontClient, WorkfrontClient, concurrency
-from tests.client.conftest import make_config
+from client.conftest import make_config
 
 
 class SlowAdapter(BaseAdapter):

@@ -1,8 +1,9 @@
-"""Python arguments to Workfront parameters: filters pass through, values are encoded."""
+"""Pure translation of filters, fields and sorts into Workfront parameters."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -11,64 +12,53 @@ from airflow_workfront.client.query import (
     fields_param,
     filter_params,
     normalize_obj_code,
-    paging_params,
     sort_params,
-    sorts_on_id,
     stable_sort,
 )
 
 
-def test_normalize_obj_code():
-    assert normalize_obj_code(" task ") == "TASK"
-    for bad in ("", "TASK/1", "TASK?x", None):
-        with pytest.raises(ValueError):
-            normalize_obj_code(bad)
+def test_filters_pass_through_unchanged():
+    filters = {"name": "x", "name_Mod": "contains", "OR:1:status": "NEW", "OR:1:status_Mod": "eq",
+               "assignedTo:name": "Ann", "DE:Region": "EU", "status": ["CUR", "NEW"], "status_Mod": "in",
+               "skipped": None}
+    assert filter_params(filters) == [
+        ("name", "x"), ("name_Mod", "contains"), ("OR:1:status", "NEW"), ("OR:1:status_Mod", "eq"),
+        ("assignedTo:name", "Ann"), ("DE:Region", "EU"), ("status", "CUR"), ("status", "NEW"), ("status_Mod", "in"),
+    ]
 
 
-def test_encode_value():
+def test_auth_parameter_names_travel_as_filters_json():
+    params = filter_params({"username": "ann", "owner:password": "x", "name": "n"})
+    assert params[0] == ("name", "n")
+    assert params[1][0] == "filters"
+    assert json.loads(params[1][1]) == {"username": "ann", "owner:password": "x"}
+
+
+def test_value_encoding():
     assert encode_value(True) == "true" and encode_value(False) == "false"
-    assert encode_value(3) == "3"
-    assert encode_value(datetime(2020, 5, 18, 23, tzinfo=timezone.utc)) == "2020-05-18T23:00:00.000Z"
-    assert encode_value(date(2020, 5, 18)) == "2020-05-18T00:00:00.000Z"
-    assert encode_value({"a": [1, datetime(2020, 1, 1, tzinfo=timezone.utc)]}) == '{"a":[1,"2020-01-01T00:00:00.000Z"]}'
-    with pytest.raises(TypeError):
-        encode_value({"a": object()})
+    assert encode_value(datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=timezone.utc)) == "2024-01-02T03:04:05.006Z"
+    assert encode_value({"a": [1, datetime(2024, 1, 1, tzinfo=timezone.utc)]}) == '{"a":[1,"2024-01-01T00:00:00.000Z"]}'
+    assert encode_value(5) == "5"
 
 
-def test_filter_params_pass_through():
-    assert filter_params({
-        "name": "x", "name_Mod": "cicontains", "OR:1:status": "NEW", "OR:1:status_Mod": "eq",
-        "project:owner:name": "Ann", "plannedStartDate_Range": "$$TODAY+1w", "status": ("A", "B"), "gone": None,
-    }) == [
-        ("name", "x"), ("name_Mod", "cicontains"), ("OR:1:status", "NEW"), ("OR:1:status_Mod", "eq"),
-        ("project:owner:name", "Ann"), ("plannedStartDate_Range", "$$TODAY+1w"), ("status", "A"), ("status", "B"),
-    ]
-    assert filter_params(None) == []
+def test_fields():
+    assert fields_param(["ID", "name", "project:name", "DE:Cost", "*"]) == [("fields", "ID,name,project:name,DE:Cost,*")]
+    assert fields_param("name,status") == [("fields", "name,status")]
+    assert fields_param(None) == [] and fields_param([]) == []
 
 
-def test_filters_named_like_auth_parameters_go_in_filters_json():
-    assert filter_params({"sessionID": "s", "OR:1:apiKey": "k", "owner:username": "joe", "name": "n"}) == [
-        ("name", "n"), ("filters", '{"sessionID":"s","OR:1:apiKey":"k","owner:username":"joe"}'),
-    ]
-
-
-def test_fields_param():
-    assert fields_param(["ID", " name ", "", "project:name", "DE:Cost Center", "*"]) == [
-        ("fields", "ID,name,project:name,DE:Cost Center,*")]
-    assert fields_param("a,b") == [("fields", "a,b")]
-    assert fields_param(None) == [] and fields_param([]) == [] and fields_param(["", " "]) == []
-
-
-def test_sort_params_and_stable_sort():
-    assert sort_params([("lastUpdateDate", "ASC"), "ID"]) == [("lastUpdateDate_1_Sort", "asc"), ("ID_2_Sort", "asc")]
-    assert sort_params("name") == [("name_1_Sort", "asc")]
+def test_sorts_are_numbered_and_stable():
+    assert sort_params([("lastUpdateDate", "asc"), ("ID", "desc")]) == [
+        ("lastUpdateDate_1_Sort", "asc"), ("ID_2_Sort", "desc")]
+    assert stable_sort(None) == [("ID", "asc")]
+    assert stable_sort(["name"]) == [("name", "asc"), ("ID", "asc")]
+    assert stable_sort([("name", "desc"), ("ID", "desc")]) == [("name", "desc"), ("ID", "desc")]
     with pytest.raises(ValueError, match="asc"):
         sort_params([("name", "up")])
-    assert stable_sort(None) == [("ID", "asc")]
-    assert stable_sort("name") == [("name", "asc"), ("ID", "asc")]
-    assert stable_sort([("lastUpdateDate", "desc"), ("ID", "desc")]) == [("lastUpdateDate", "desc"), ("ID", "desc")]
-    assert sorts_on_id([("x", "asc"), ("ID", "asc")]) and not sorts_on_id("name") and not sorts_on_id(None)
 
 
-def test_paging_params():
-    assert paging_params(4000, 2000) == [("$$FIRST", "4000"), ("$$LIMIT", "2000")]
+def test_object_codes():
+    assert normalize_obj_code(" task ") == "TASK"
+    for bad in ("", "TASK/1", "a?b"):
+        with pytest.raises(ValueError):
+            normalize_obj_code(bad)

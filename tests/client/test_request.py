@@ -1,11 +1,11 @@
-"""One request as data: the 8,892-byte switch at its exact boundary, and reading answers."""
+"""Building one request (the long-URL switch) and reading its answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from airflow_workfront.client.config import MAX_URL_BYTES
-from airflow_workfront.client.errors import WorkfrontNotFoundError, WorkfrontResponseError
+from airflow_workfront.client.errors import WorkfrontError, WorkfrontNotFoundError
 from airflow_workfront.client.request import (
     RequestSpec,
     build_request,
@@ -17,65 +17,56 @@ from airflow_workfront.client.request import (
 URL = "https://acme.my.workfront.com/attask/api/v21.0/TASK/search"
 
 
-def padded(total_bytes: int) -> list[tuple[str, str]]:
-    """Parameters that make ``URL?q=...`` exactly ``total_bytes`` long."""
-    return [("q", "a" * (total_bytes - len(URL) - len("?q=")))]
+def _fill(extra: int) -> list[tuple[str, str]]:
+    """Params that make the URL exactly ``MAX_URL_BYTES + extra`` bytes long."""
+    base = url_length(URL, [("name", "")])
+    return [("name", "x" * (MAX_URL_BYTES - base + extra))]
+
+
+def test_url_at_the_limit_stays_get():
+    params = _fill(0)
+    assert url_length(URL, params) == MAX_URL_BYTES
+    spec = build_request("GET", URL, params, operation="search")
+    assert (spec.method, spec.params, spec.data) == ("GET", params, None)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_switch_happens_one_byte_past_the_limit(method):
-    fits = build_request(method, URL, padded(MAX_URL_BYTES), operation="search")
-    assert url_length(URL, padded(MAX_URL_BYTES)) == MAX_URL_BYTES
-    assert (fits.method, fits.data) == (method, None)
-    too_long = build_request(method, URL, padded(MAX_URL_BYTES + 1), operation="search")
-    assert too_long.method == "POST" and too_long.params == []
-    assert too_long.data == [*padded(MAX_URL_BYTES + 1), ("method", method)]
+def test_one_byte_over_switches_to_post_with_method(method):
+    params = _fill(1)
+    spec = build_request(method, URL, params, operation="search")
+    assert spec.method == "POST" and spec.params == []
+    assert spec.data == [*params, ("method", method)]
 
 
-def test_long_post_moves_params_to_body_without_method():
-    spec = build_request("POST", URL, padded(MAX_URL_BYTES + 10), operation="create")
-    assert spec.method == "POST" and spec.params == [] and ("method", "POST") not in spec.data
-
-
-def test_uploads_never_switch():
-    spec = build_request("POST", URL, padded(MAX_URL_BYTES + 10), operation="upload", files={"uploadedFile": ("a", b"")})
-    assert spec.data is None
+def test_long_post_moves_params_to_the_body_without_method():
+    spec = build_request("POST", URL, _fill(1), operation="create")
+    assert spec.method == "POST" and ("method", "POST") not in spec.data
 
 
 def test_url_length_counts_encoded_bytes():
-    assert url_length(URL, []) == len(URL)
-    assert url_length(URL, [("name", "é,")]) == len(URL) + len("?name=%C3%A9%2C")
+    assert url_length("https://h/x", [("a", "é")]) == len("https://h/x?a=%C3%A9")
+    assert url_length("https://h/x", []) == len("https://h/x")
 
 
-def test_quote_segment():
-    assert quote_segment("a/b?c#d e") == "a%2Fb%3Fc%23d%20e"
+def test_quote_segment_quotes_slashes():
+    assert quote_segment("a/b?c") == "a%2Fb%3Fc"
 
 
-def test_describe_never_shows_parameters():
-    spec = build_request("GET", URL, [("name", "secret-ish")], operation="search")
-    assert spec.describe() == f"GET {URL}"
+def test_read_response_paths():
+    spec = RequestSpec("GET", URL, operation="get", obj_code="TASK", target="t1")
+    assert read_response(spec, 200, b'{"data": {"ID": "t1"}}') == {"ID": "t1"}
+    with pytest.raises(WorkfrontNotFoundError):
+        read_response(spec, 404, b'{"error": {"message": "not found"}}')
+    with pytest.raises(WorkfrontError, match="non-JSON body: \\(empty\\)"):
+        read_response(spec, 200, b"")
+    no_body = RequestSpec("DELETE", URL, operation="delete_event_subscription", expect_json=False)
+    assert read_response(no_body, 204, b"") is None
+    transformed = RequestSpec("GET", URL, transform=len)
+    assert read_response(transformed, 200, '{"data": [1, 2, 3]}') == 3
 
 
-def test_idempotence_by_operation():
+def test_idempotency_of_operations():
     assert RequestSpec("GET", URL, operation="search").idempotent
     assert RequestSpec("PUT", URL, operation="update").idempotent
-    for op in ("create", "copy", "bulk_create", "upload", "action"):
-        assert not RequestSpec("POST", URL, operation=op).idempotent
-
-
-def test_read_response_bytes_and_transform():
-    spec = RequestSpec("GET", URL, transform=len)
-    assert read_response(spec, 200, b'{"data": [1, 2, 3]}') == 3
-    assert read_response(RequestSpec("GET", URL), 200, '{"data": null}') is None
-
-
-def test_read_response_checks_error_even_with_data():
-    with pytest.raises(WorkfrontNotFoundError):
-        read_response(RequestSpec("GET", URL), 200, b'{"data": [], "error": {"class": "x.NotFoundException", "message": "gone"}}')
-
-
-def test_read_response_no_content_allowed_only_when_not_expecting_json():
-    assert read_response(RequestSpec("DELETE", URL, expect_json=False), 204, b"") is None
-    with pytest.raises(WorkfrontResponseError):
-        read_response(RequestSpec("DELETE", URL), 204, b"")
-    assert read_response(RequestSpec("GET", URL, expect_json=False), 200, b'[{"id": 1}]') == [{"id": 1}]
+    assert not RequestSpec("POST", URL, operation="create").idempotent
+    assert RequestSpec("GET", URL, params=[("apiKey", "k")]).describe() == f"GET {URL}"
