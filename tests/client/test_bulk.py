@@ -1,34 +1,156 @@
-"""BulkResult bookkeeping: input order, holes, per-record failures."""
+"""Bulk create, update and delete: chunks of 100, atomic, input order, per-record failures,
+and chunks sent concurrently under the in-flight cap."""
 
 from __future__ import annotations
 
-from airflow_workfront.client import BulkResult
-from airflow_workfront.client.operations import bulk_chunks, pages_needed
+import json
+import threading
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import requests
+import requests_mock
+
+from airflow_workfront.client import BulkFailure, BulkResult, WorkfrontClient
+from airflow_workfront.client.errors import WorkfrontBulkError, WorkfrontTransportError
+
+from .conftest import API, make_config
 
 
-def test_chunks_of_at_most_100():
-    chunks = bulk_chunks(list(range(250)))
-    assert [(start, len(chunk)) for start, chunk in chunks] == [(0, 100), (100, 100), (200, 50)]
-    assert bulk_chunks([]) == []
+def params(request) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(request.url).query))
 
 
-def test_result_in_input_order_with_failures():
-    result = BulkResult(total=4)
-    result.record_chunk(2, 1, [{"name": "c"}, {"name": "d"}], [{"ID": "3"}, {"ID": "4"}])
-    result.record_failure(0, 0, [{"name": "a"}, {"name": "b"}], ValueError("refused"))
-    assert result.succeeded == [None, None, {"ID": "3"}, {"ID": "4"}]
-    assert [(f.index, f.chunk, f.record["name"], f.error) for f in result.failures] == [
-        (0, 0, "a", "refused"), (1, 0, "b", "refused")]
+def echo_creates(request, context):
+    """Answer a bulk create like Workfront: the created objects, in the order sent."""
+    records = json.loads(params(request)["updates"])
+    if params(request).get("atomic") == "true":
+        return {"data": {"success": True}}
+    return {"data": [{"ID": f"id-{r['n']}", **r} for r in records]}
+
+
+def test_250_records_three_chunks_in_input_order(client, requests_mock):
+    route = requests_mock.post(f"{API}/TASK", json=echo_creates)
+    records = [{"name": f"t{n}", "n": n} for n in range(250)]
+    result = client.bulk_create("task", records, fields=["ID", "name"])
+    assert route.call_count == 3 and result.requests == 3
+    sizes = sorted(len(json.loads(params(r)["updates"])) for r in route.request_history)
+    assert sizes == [50, 100, 100]
+    assert all(params(r)["fields"] == "ID,name" and "atomic" not in params(r) for r in route.request_history)
+    assert result.ok and result.total == 250
+    assert [item["n"] for item in result.succeeded] == list(range(250))
+    assert result.ids == [f"id-{n}" for n in range(250)]
+    assert client.stats.by_operation["bulk_create"] == 3
+
+
+def test_atomic_flag_and_atomic_answer(client, requests_mock):
+    route = requests_mock.post(f"{API}/TASK", json=echo_creates)
+    result = client.bulk_create("TASK", [{"n": n} for n in range(150)], atomic=True)
+    assert route.call_count == 2
+    assert all(params(r)["atomic"] == "true" for r in route.request_history)
+    assert result.ok and result.succeeded == [None] * 150  # an atomic chunk answers only success
+
+
+def test_refused_chunk_reported_per_record(client, requests_mock):
+    def answer(request, context):
+        records = json.loads(params(request)["updates"])
+        if records[0]["n"] == 100:
+            return {"error": {"class": "java.lang.IllegalArgumentException", "message": "name is required"}}
+        return echo_creates(request, context)
+
+    requests_mock.post(f"{API}/TASK", json=answer)
+    result = client.bulk_create("TASK", [{"n": n} for n in range(250)])
     assert not result.ok
-    assert result.ids == ["3", "4"]
-    assert result.summary()["failed"] == 2 and result.summary()["succeeded"] == 2
+    assert [f.index for f in result.failures] == list(range(100, 200))
+    assert {f.chunk for f in result.failures} == {1}
+    assert all("name is required" in f.error and "bulk_create TASK" in f.error for f in result.failures)
+    assert result.failures[0].record == {"n": 100}
+    assert result.succeeded[99]["ID"] == "id-99" and result.succeeded[100] is None and result.succeeded[200]["ID"] == "id-200"
+    summary = result.summary()
+    assert (summary["succeeded"], summary["failed"], summary["requests"]) == (150, 100, 3)
+    assert summary["failures"][0] == {"index": 100, "chunk": 1, "error": result.failures[0].error}
+    json.dumps(summary)
+    assert requests_mock.call_count == 3
 
 
-def test_atomic_answer_keeps_known_ids():
+def test_raise_on_failure(client, requests_mock):
+    requests_mock.put(f"{API}/TASK", [{"json": {"data": [{"ID": f"x{n}"} for n in range(100)]}},
+                                      {"status_code": 422, "json": {"error": {"message": "bad status"}}}])
+    records = [{"ID": f"x{n}", "status": "CPL"} for n in range(150)]
+    with pytest.raises(WorkfrontBulkError) as caught:
+        client.bulk_update("TASK", records, raise_on_failure=True, atomic=False)
+    err = caught.value
+    assert "50 of 150 records" in str(err) and "bad status" in str(err)
+    assert len(err.result.failures) == 50 and err.result.requests == 2
+    assert requests_mock.call_count == 2
+
+
+def test_bulk_update_requires_ids(client, requests_mock):
+    with pytest.raises(ValueError, match=r"missing in records \[1, 3\]"):
+        client.bulk_update("TASK", [{"ID": "a"}, {"name": "x"}, {"ID": "b"}, {"ID": ""}])
+    assert requests_mock.call_count == 0
+
+
+def test_bulk_update_sends_put_with_ids(client, requests_mock):
+    route = requests_mock.put(f"{API}/PROJ", json=lambda req, ctx: {"data": json.loads(params(req)["updates"])})
+    result = client.bulk_update("PROJ", [{"ID": "p1", "name": "a"}, {"ID": "p2", "name": "b"}], atomic=True)
+    assert route.call_count == 1 and params(route.last_request)["atomic"] == "true"
+    assert result.ids == ["p1", "p2"]
+
+
+def test_bulk_delete(client, requests_mock):
+    route = requests_mock.delete(f"{API}/TASK", json={"data": {"success": True}})
+    ids = [f"{n:032x}" for n in range(230)]
+    result = client.bulk_delete("TASK", ids, force=True)
+    assert route.call_count == 3
+    sent = sorted((params(r)["ID"].split(",") for r in route.request_history), key=len, reverse=True)
+    assert [len(chunk) for chunk in sent] == [100, 100, 30]
+    assert sorted(i for chunk in sent for i in chunk) == ids
+    assert all(params(r)["force"] == "true" for r in route.request_history)
+    assert result.ok and result.ids == ids
+
+
+def test_empty_input_sends_nothing(client, requests_mock):
+    assert client.bulk_create("TASK", []).ok
+    assert requests_mock.call_count == 0
+
+
+def test_transport_failure_of_a_chunk_raises(requests_mock, sleep):
+    requests_mock.post(f"{API}/TASK", exc=requests.ConnectionError("down"))
+    with WorkfrontClient(make_config(max_retries=1), sleep=sleep) as wf, pytest.raises(WorkfrontTransportError):
+        wf.bulk_create("TASK", [{"n": 1}])
+
+
+@pytest.mark.parametrize("limit, chunks", [(3, 8), (1, 3)])
+def test_chunks_sent_concurrently_under_the_cap(sleep, limit, chunks):
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+
+    def slow(request, context):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        return echo_creates(request, context)
+
+    # The Mocker serialises requests behind a global lock; an Adapter mounted on the session does not.
+    adapter = requests_mock.Adapter()
+    route = adapter.register_uri("POST", f"{API}/TASK", json=slow)
+    session = requests.Session()
+    session.mount("https://", adapter)
+    with WorkfrontClient(make_config(max_concurrency=limit), session=session, sleep=sleep) as wf:
+        result = wf.bulk_create("TASK", [{"n": n} for n in range(chunks * 100)])
+    assert route.call_count == chunks
+    assert state["max"] == limit  # concurrent, and never more than max_concurrency in flight
+    assert [item["n"] for item in result.succeeded] == list(range(chunks * 100))
+
+
+def test_bulk_result_helpers():
     result = BulkResult(total=2)
-    result.record_chunk(0, 0, ["a", {"ID": "b", "name": "x"}], {"success": True})
-    assert result.ok and result.ids == ["a", "b"]
-
-
-def test_pages_needed():
-    assert [pages_needed(n, 2000) for n in (0, 1, 1999, 2000, 2001, 4500)] == [1, 1, 1, 2, 2, 3]
+    result.record_chunk(0, 0, ["a", {"ID": "b"}], {"success": True})
+    assert result.succeeded == [{"ID": "a"}, {"ID": "b"}] and result.ok
+    result.record_failure(0, 0, ["a"], ValueError("no"))
+    assert result.failures == [BulkFailure(0, 0, "a", "no")] and not result.ok
