@@ -211,7 +211,8 @@ class WorkfrontApi:
         with self.store.lock:
             if kind == "report":
                 return json_response({"data": run_report(self.evaluator, obj_type, query)})
-            matched = self.evaluator.select(obj_type, query)
+            enough = None if kind == "count" else query.first + query.limit
+            matched = self.evaluator.select(obj_type, query, enough)
             if kind == "count":
                 return json_response({"data": {"count": len(matched)}})
             page = matched[query.first:query.first + query.limit]

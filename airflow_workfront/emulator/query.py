@@ -269,17 +269,33 @@ class Evaluator:
         results = (_compare(cond, value, cond.path[-1], self.store.clock.now_ms()) for value in values)
         return all(results) if negative else any(results)
 
-    def select(self, obj_type: ObjectType, query: Query) -> list[dict]:
-        """Matching records, sorted, before paging (a bisect over the date index when possible)."""
+    def select(self, obj_type: ObjectType, query: Query, enough: int | None = None) -> list[dict]:
+        """Matching records, sorted, before paging (a bisect over the date index when possible).
+
+        :param enough: the caller needs only this many leading records (``$$FIRST + $$LIMIT``); when
+            the candidates already come in the requested order, matching stops there.
+        """
         candidates = self._candidates(obj_type, query)
         records = self.store.objects[obj_type.code]
         alternatives = query.alternatives
-        matched = [r for r in (records[i] for i in candidates) if any(self.matches(obj_type, r, a) for a in alternatives)]
-        if query.sort and not self._index_sorted(obj_type, query, candidates):
+        in_order = not query.sort or self._index_sorted(obj_type, query, candidates) or (
+            query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
+        matched: list[dict] = []
+        for record in (records[i] for i in candidates):
+            if not any(self.matches(obj_type, record, a) for a in alternatives):
+                continue
+            matched.append(record)
+            if in_order and enough is not None and len(matched) >= enough:
+                break
+        if not in_order:
             now = self.store.clock.now_ms()
             for path, direction in reversed(query.sort):
-                matched.sort(key=lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now),
-                             reverse=direction == "desc")
+                if len(path) == 1:  # a field of the object itself: no reference walk
+                    name = path[0]
+                    key = lambda r, f=name: _sort_key([r.get(f)], f, now)  # noqa: E731
+                else:
+                    key = lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now)  # noqa: E731
+                matched.sort(key=key, reverse=direction == "desc")
         return matched
 
     def _candidates(self, obj_type: ObjectType, query: Query) -> Iterable[str]:
@@ -289,7 +305,9 @@ class Evaluator:
         for conditions in query.alternatives:
             bound = _date_bounds(obj_type.date_field, conditions, now)
             if bound is None:
-                return sorted(self.store.objects[obj_type.code]) if query.sort else list(self.store.objects[obj_type.code])
+                if query.sort:
+                    return _IdOrder(sorted(self.store.objects[obj_type.code]))
+                return list(self.store.objects[obj_type.code])
             ranges.append(bound)
         ranges.sort()
         merged: list[list[int]] = []
@@ -313,6 +331,10 @@ class Evaluator:
 
 class _IndexOrder(list):
     """A list of IDs in (date, ID) index order."""
+
+
+class _IdOrder(list):
+    """A list of IDs in ascending ID order."""
 
 
 def _date_bounds(date_field: str, conditions: list[Condition], now: int) -> tuple[int, int] | None:
