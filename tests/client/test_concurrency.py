@@ -1,4 +1,5 @@
-"""The per-process, per-base-URL cap on requests in flight."""
+"""The per-process in-flight cap: never more than max_concurrency requests at once, shared by
+every client of the same base URL."""
 
 from __future__ import annotations
 
@@ -8,87 +9,96 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import requests
 from requests.adapters import BaseAdapter
 
-from airflow_workfront.client import AsyncWorkfrontClient, WorkfrontClient, concurrency
-from client.conftest import make_config
+from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient, concurrency
+
+from .conftest import make_config
 
 
-class SlowAdapter(BaseAdapter):
-    """A transport that holds each request a while and records the most seen at once."""
+class SlowTransport(BaseAdapter):
+    """A requests adapter that answers every call after a pause and counts calls in flight."""
 
-    def __init__(self, hold: float = 0.1) -> None:
+    def __init__(self, delay: float = 0.03) -> None:
         super().__init__()
-        self.hold = hold
+        self.delay = delay
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
-        self.count = 0
+        self.calls = 0
 
     def send(self, request, **kwargs):
         with self.lock:
+            self.calls += 1
             self.in_flight += 1
-            self.count += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        time.sleep(self.hold)
-        with self.lock:
-            self.in_flight -= 1
+        try:
+            time.sleep(self.delay)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
         response = requests.Response()
         response.status_code = 200
-        response._content = json.dumps({"data": {"ID": "t1"}}).encode()
+        response._content = json.dumps({"data": {"count": 1}}).encode()
         response.request = request
+        response.url = request.url
         return response
 
     def close(self) -> None:
-        """Nothing to release."""
+        pass
 
 
-def _session(adapter: SlowAdapter) -> requests.Session:
+def session_with(transport: SlowTransport) -> requests.Session:
     session = requests.Session()
-    session.mount("https://", adapter)
+    session.mount("https://", transport)
+    session.mount("http://", transport)
     return session
 
 
-def test_at_most_n_requests_in_flight_across_clients_of_one_host(sleep):
-    adapter = SlowAdapter()
-    clients = [WorkfrontClient(make_config(max_concurrency=3), session=_session(adapter), sleep=sleep)
-               for _ in range(2)]
+def hammer(clients: list[WorkfrontClient], calls: int) -> None:
     with ThreadPoolExecutor(max_workers=12) as pool:
-        list(pool.map(lambda n: clients[n % 2].get("TASK", "t1"), range(24)))
-    assert adapter.count == 24
-    assert adapter.max_in_flight == 3  # 12 threads wanted to go at once
-    assert clients[0].stats.total + clients[1].stats.total == 24
+        list(pool.map(lambda n: clients[n % len(clients)].count("TASK"), range(calls)))
 
 
-def test_other_hosts_have_their_own_cap(sleep):
-    adapter = SlowAdapter()
-    a = WorkfrontClient(make_config(max_concurrency=2), session=_session(adapter), sleep=sleep)
-    b = WorkfrontClient(make_config(max_concurrency=2, host="https://other.my.workfront.com"),
-                        session=_session(adapter), sleep=sleep)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda n: (a if n % 2 else b).get("TASK", "t1"), range(16)))
-    assert adapter.max_in_flight == 4
+def test_never_more_than_max_concurrency_in_flight(sleep):
+    transport = SlowTransport()
+    with WorkfrontClient(make_config(max_concurrency=3), session=session_with(transport), sleep=sleep) as wf:
+        hammer([wf], 24)
+        assert wf.stats.total == 24
+    assert transport.calls == 24
+    assert transport.max_in_flight == 3  # the cap is reached, and never passed
 
 
-def test_registry_shares_one_semaphore_per_base_url():
-    assert concurrency.sync_slots("https://a", 3) is concurrency.sync_slots("https://a", 5)
-    assert concurrency.sync_slots("https://a", 3) is not concurrency.sync_slots("https://b", 3)
+def test_cap_shared_by_clients_of_the_same_base_url(sleep):
+    transport = SlowTransport()
+    clients = [WorkfrontClient(make_config(max_concurrency=3), session=session_with(transport), sleep=sleep)
+               for _ in range(3)]
+    hammer(clients, 24)
+    assert transport.max_in_flight == 3
+    assert concurrency.sync_slots(clients[0].config.base_url, 99) is clients[1]._slots  # first client set the size
 
 
-async def test_async_cap_per_loop_and_host():
-    state = {"now": 0, "max": 0, "count": 0}
+def test_different_base_urls_have_their_own_cap(sleep):
+    transport = SlowTransport()
+    one = WorkfrontClient(make_config(max_concurrency=2), session=session_with(transport), sleep=sleep)
+    other = WorkfrontClient(ClientConfig(host="https://other.my.workfront.com", auth=ApiKeyAuth("k"), max_concurrency=2),
+                            session=session_with(transport), sleep=sleep)
+    hammer([one, other], 24)
+    assert transport.max_in_flight == 4
 
-    async def handler(request: httpx.Request) -> httpx.Response:
-        state["now"] += 1
-        state["count"] += 1
-        state["max"] = max(state["max"], state["now"])
-        await asyncio.sleep(0.02)
-        state["now"] -= 1
-        return httpx.Response(200, json={"data": {"ID": "t1"}})
 
-    async with AsyncWorkfrontClient(make_config(max_concurrency=4), transport=httpx.MockTransport(handler)) as wf:
-        await asyncio.gather(*(wf.get("TASK", "t1") for _ in range(20)))
-    assert state["count"] == 20
-    assert state["max"] == 4
+def test_async_slots_per_loop_and_base_url():
+    async def grab():
+        first = concurrency.async_slots("https://a", 3)
+        assert concurrency.async_slots("https://a", 5) is first
+        assert concurrency.async_slots("https://b", 3) is not first
+        return first
+
+    assert asyncio.run(grab()) is not asyncio.run(grab())  # a semaphore belongs to one event loop
+
+
+def test_reset_forgets_semaphores():
+    slot = concurrency.sync_slots("https://a", 3)
+    concurrency.reset()
+    assert concurrency.sync_slots("https://a", 3) is not slot
