@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from airflow_workfront.client.errors import (
     WorkfrontAuthenticationError,
     WorkfrontBulkError,
     WorkfrontError,
+    WorkfrontRateLimitError,
     WorkfrontTransportError,
     describe_request,
     error_from_response,
@@ -263,18 +265,34 @@ class WorkfrontClient:
 
     def _bulk(self, items: Sequence[Any], make: Callable[[Sequence[Any]], RequestSpec], raise_on_failure: bool,
               what: str) -> BulkResult:
-        """Send ``items`` in chunks of 100, up to ``max_concurrency`` chunks at once."""
+        """Send ``items`` in chunks of 100, up to ``max_concurrency`` chunks at once.
+
+        A chunk Workfront refuses is reported per record and the other chunks go on. When a chunk
+        cannot be sent at all (credentials refused, still rate limited or unreachable after
+        retries), later chunks are not sent either: they are reported as failures naming that
+        chunk, so the result still says exactly which records were written.
+        """
         result = BulkResult(total=len(items))
         chunks = ops.bulk_chunks(items)
-        result.requests = len(chunks)
+        lock = threading.Lock()
+        fatal: list[str] = []
 
         def send_chunk(numbered: tuple[int, tuple[int, Sequence[Any]]]) -> None:
             chunk_no, (start, chunk) = numbered
+            with lock:
+                stopped = fatal[0] if fatal else None
+                if stopped is None:
+                    result.requests += 1
+            if stopped is not None:
+                result.record_failure(start, chunk_no, list(chunk), RuntimeError(f"not sent: {stopped}"))
+                return
             try:
                 answer = self.send(make(chunk))
             except WorkfrontError as err:
-                if isinstance(err, WorkfrontTransportError) or err.status_code in (401, 429):
-                    raise  # nothing per record to report: the call itself could not be made
+                if isinstance(err, (WorkfrontTransportError, WorkfrontAuthenticationError,
+                                    WorkfrontRateLimitError)):
+                    with lock:
+                        fatal.append(f"chunk {chunk_no} failed with {type(err).__name__}")
                 log.warning("Workfront %s: chunk %d (records %d-%d) refused: %s", what, chunk_no, start,
                             start + len(chunk) - 1, err)
                 result.record_failure(start, chunk_no, list(chunk), err)

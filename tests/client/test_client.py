@@ -449,3 +449,20 @@ def test_client_repr_and_context_manager(requests_mock):
     with WorkfrontClient(make_config()) as wf:
         assert API_KEY not in repr(wf)
     assert requests_mock.call_count == 0  # nothing to log out with an API key
+
+
+def test_bulk_stops_sending_after_a_chunk_that_could_not_be_sent(requests_mock, sleep):
+    # Chunk 0 is written, chunk 1 is still rate limited after retries: chunk 2 is never sent,
+    # and the result says so record by record.
+    answers = [{"json": {"data": [{"ID": f"t{n}"} for n in range(100)]}},
+               {"status_code": 429, "json": {"error": {"message": "busy"}}}]
+    requests_mock.post(f"{API}/TASK", answers)
+    with WorkfrontClient(make_config(max_concurrency=1, max_retries=1), sleep=sleep) as wf:
+        result = wf.bulk_create("TASK", [{"name": str(n)} for n in range(250)])
+    assert requests_mock.call_count == 3  # chunk 0, chunk 1 and its one retry
+    assert result.requests == 2
+    assert result.succeeded[:100] == [{"ID": f"t{n}"} for n in range(100)]
+    assert [f.index for f in result.failures] == list(range(100, 250))
+    assert "busy" in result.failures[0].error and result.failures[0].chunk == 1
+    assert result.failures[-1].error == "not sent: chunk 1 failed with WorkfrontRateLimitError"
+    assert result.failures[-1].chunk == 2
