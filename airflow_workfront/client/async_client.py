@@ -24,9 +24,10 @@ from airflow_workfront.client.errors import (
     WorkfrontTransportError,
     describe_request,
     error_from_response,
+    redact,
 )
-from airflow_workfront.client.query import encode_value, stable_sort
-from airflow_workfront.client.request import RequestSpec, build_request, read_response
+from airflow_workfront.client.query import stable_sort
+from airflow_workfront.client.request import RequestSpec, read_response
 from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
 from airflow_workfront.client.stats import RequestStats
 
@@ -88,12 +89,15 @@ class AsyncWorkfrontClient:
                             body = response.json()
                         except ValueError:
                             body = None
-                        accept(response.status_code, body)
+                        try:
+                            accept(response.status_code, body)
+                        except WorkfrontError as err:
+                            raise redact(err, self.config.auth.secrets()) from None
                     return
                 error = error_from_response(response.status_code, None, operation=request.operation,
                                             text=response.text)
             if attempt >= self.config.max_retries or not error.retryable:
-                raise error
+                raise redact(error, self.config.auth.secrets())
             await self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
             attempt += 1
 
@@ -132,14 +136,16 @@ class AsyncWorkfrontClient:
                                                   getattr(error, "retry_after", None), self._rng))
                 attempt += 1
                 continue
-            raise error
+            raise redact(error, auth.secrets())
 
     async def request(self, method: str, path: str, params: Mapping[str, Any] | None = None,
-                      operation: str | None = None) -> Any:
-        """Send any API request: ``path`` is relative to ``/attask/api/<version>/``."""
-        encoded = [(k, encode_value(v)) for k, v in (params or {}).items() if v is not None]
-        return await self.send(build_request(method.upper(), f"{self.config.api_url}/{path.lstrip('/')}", encoded,
-                                             operation=operation or "request"))
+                      data: Mapping[str, Any] | None = None, operation: str | None = None) -> Any:
+        """Send any API request: ``path`` is relative to ``/attask/api/<version>/``.
+
+        :param params: Query parameters (values encoded like filters).
+        :param data: Form body parameters.
+        """
+        return await self.send(ops.generic(self.config, method, path, params, data, operation))
 
     async def get(self, obj_code: str, obj_id: str, fields: Any = None) -> dict:
         """One object by ID."""

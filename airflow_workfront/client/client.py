@@ -26,6 +26,7 @@ from airflow_workfront.client.errors import (
     WorkfrontTransportError,
     describe_request,
     error_from_response,
+    redact,
 )
 from airflow_workfront.client.query import normalize_obj_code, stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
@@ -101,12 +102,15 @@ class WorkfrontClient:
                             body = response.json()
                         except ValueError:
                             body = None
-                        accept(response.status_code, body)
+                        try:
+                            accept(response.status_code, body)
+                        except WorkfrontError as err:
+                            raise redact(err, self.config.auth.secrets()) from None
                     return
                 error = error_from_response(response.status_code, None, operation=request.operation,
                                             text=response.text)
             if attempt >= self.config.max_retries or not error.retryable:
-                raise error
+                raise redact(error, self.config.auth.secrets())
             self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
             attempt += 1
 
@@ -151,7 +155,7 @@ class WorkfrontClient:
                 self._sleep(delay)
                 attempt += 1
                 continue
-            raise error
+            raise redact(error, auth.secrets())
 
     @staticmethod
     def _raw_answer(spec: RequestSpec, response: requests.Response) -> tuple[int, Mapping[str, str], Any]:
@@ -172,16 +176,7 @@ class WorkfrontClient:
         :param params: Query parameters (values encoded like filters).
         :param data: Form body parameters.
         """
-        from airflow_workfront.client.query import encode_value
-        from airflow_workfront.client.request import build_request
-
-        items = params.items() if isinstance(params, Mapping) else (params or [])
-        encoded = [(k, encode_value(v)) for k, v in items if v is not None]
-        spec = build_request(method.upper(), f"{self.config.api_url}/{path.lstrip('/')}", encoded,
-                             operation=operation or "request")
-        if data:
-            spec.data = [(k, encode_value(v)) for k, v in (data.items() if isinstance(data, Mapping) else data)]
-        return self.send(spec)
+        return self.send(ops.generic(self.config, method, path, params, data, operation))
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -203,3 +203,34 @@ def error_from_response(
     message = f"{asked} failed: HTTP {status} without data or error in the JSON body"
     extra = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
     return kind(message, **common, **extra)
+
+
+def redact(error: WorkfrontError, secrets: list[str]) -> WorkfrontError:
+    """Replace, in ``error``'s message, any credential the server repeated back with ``***``.
+
+    Messages are built only from the request's operation and path and from the answer, but a
+    server or proxy may echo what it was sent (a refused token, a password). A multi-line secret
+    (a private key) is also redacted line by line, since an excerpt may have re-joined its lines.
+    """
+    words: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        words.add(secret)
+        if "\n" in secret:
+            words.update(line.strip() for line in secret.splitlines()
+                         if len(line.strip()) >= 16 and not line.startswith("-----"))
+    if not words:
+        return error
+    ordered = sorted(words, key=len, reverse=True)  # a whole key before its lines
+
+    def clean(text: str) -> str:
+        for word in ordered:
+            text = text.replace(word, "***")
+        return text
+
+    if error.args and isinstance(error.args[0], str):
+        error.args = (clean(error.args[0]), *error.args[1:])
+    if error.wf_message:
+        error.wf_message = clean(error.wf_message)
+    return error

@@ -226,6 +226,24 @@ def metadata(config: ClientConfig, obj_code: str | None = None) -> RequestSpec:
     return build_request("GET", url, [], operation="metadata", obj_code=normalize_obj_code(obj_code) if obj_code else None)
 
 
+def _encoded(items: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[tuple[str, str]]:
+    pairs = items.items() if isinstance(items, Mapping) else (items or [])
+    return [(key, encode_value(value)) for key, value in pairs if value is not None]
+
+
+def generic(config: ClientConfig, method: str, path: str,
+            params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
+            data: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
+            operation: str | None = None) -> RequestSpec:
+    """Any API call: ``path`` relative to the versioned API URL, query ``params``, form ``data``."""
+    spec = build_request(method.upper(), f"{config.api_url}/{path.lstrip('/')}", _encoded(params),
+                         operation=operation or "request")
+    body = _encoded(data)
+    if body:  # keep what the long-URL switch may already have moved into the body
+        spec.data = [*(spec.data or []), *body]
+    return spec
+
+
 # Event subscriptions: a separate JSON API under /attask/eventsubscription/api/v1.
 
 def _subs_url(config: ClientConfig, *segments: Any) -> str:

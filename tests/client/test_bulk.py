@@ -13,7 +13,7 @@ import requests
 import requests_mock
 
 from airflow_workfront.client import BulkFailure, BulkResult, WorkfrontClient
-from airflow_workfront.client.errors import WorkfrontBulkError, WorkfrontTransportError
+from airflow_workfront.client.errors import WorkfrontBulkError
 
 from .conftest import API, make_config
 
@@ -116,10 +116,16 @@ def test_empty_input_sends_nothing(client, requests_mock):
     assert requests_mock.call_count == 0
 
 
-def test_transport_failure_of_a_chunk_raises(requests_mock, sleep):
+def test_transport_failure_of_a_chunk_stops_the_rest(requests_mock, sleep):
+    # A create is not repeated after a dropped connection (it may have been written), and the
+    # chunks after it are not sent: every record is reported, none is silently lost.
     requests_mock.post(f"{API}/TASK", exc=requests.ConnectionError("down"))
-    with WorkfrontClient(make_config(max_retries=1), sleep=sleep) as wf, pytest.raises(WorkfrontTransportError):
-        wf.bulk_create("TASK", [{"n": 1}])
+    with WorkfrontClient(make_config(max_retries=1, max_concurrency=1), sleep=sleep) as wf:
+        result = wf.bulk_create("TASK", [{"n": n} for n in range(150)])
+    assert requests_mock.call_count == 1 and result.requests == 1
+    assert [f.index for f in result.failures] == list(range(150))
+    assert "could not get an answer" in result.failures[0].error
+    assert result.failures[100].error == "not sent: chunk 0 failed with WorkfrontTransportError"
 
 
 @pytest.mark.parametrize("limit, chunks", [(3, 8), (1, 3)])

@@ -466,3 +466,11 @@ def test_bulk_stops_sending_after_a_chunk_that_could_not_be_sent(requests_mock, 
     assert "busy" in result.failures[0].error and result.failures[0].chunk == 1
     assert result.failures[-1].error == "not sent: chunk 1 failed with WorkfrontRateLimitError"
     assert result.failures[-1].chunk == 2
+
+
+def test_request_with_form_data_and_a_long_url_keeps_both(client, requests_mock):
+    requests_mock.post(f"{API}/TASK/t1/setCustomEnums", json={"data": {"success": True}})
+    client.request("PUT", "TASK/t1/setCustomEnums", {"note": "n" * 9000}, data={"extra": [1, 2]})
+    body = dict(form(requests_mock.last_request))
+    assert body == {"note": "n" * 9000, "method": "PUT", "extra": "[1,2]"}
+    assert requests_mock.call_count == 1
