@@ -33,6 +33,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="an OAuth2/IMS client the token endpoints accept (repeatable)")
     parser.add_argument("--jwt-public-key", type=Path, help="PEM public key that verifies JWT exchanges")
     parser.add_argument("--refresh-token", action="append", default=[], help="an initial OAuth2 refresh token")
+    parser.add_argument("--no-refresh-rotation", action="store_true",
+                        help="keep refresh tokens on use (the OAuth2 app's rotation setting off)")
     parser.add_argument("--ims-org-id", help="accept Adobe IMS bearer tokens for this org")
     return parser.parse_args(argv)
 
@@ -45,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     auth = AuthConfig(api_key=args.api_key, username=args.username, password=args.password,
                       session_ttl=args.session_ttl, oauth_clients=clients,
                       jwt_public_key=args.jwt_public_key.read_text() if args.jwt_public_key else None,
-                      refresh_tokens=args.refresh_token, ims_org_id=args.ims_org_id)
+                      refresh_tokens=args.refresh_token, ims_org_id=args.ims_org_id,
+                      rotate_refresh_tokens=not args.no_refresh_rotation)
     config = EmulatorConfig(auth=auth, seed=args.seed, seed_size=args.seed_size, random_seed=args.random_seed,
                             latency_ms=args.latency_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),

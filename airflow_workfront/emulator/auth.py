@@ -39,6 +39,7 @@ class AuthConfig:
     :param refresh_tokens: Refresh tokens accepted initially (each rotates on use).
     :param ims_org_id: Adobe IMS org accepted with bearer tokens (IMS is off when None).
     :param ims_tokens: Bearer tokens accepted from the start (more are minted at /ims/token/v3).
+    :param rotate_refresh_tokens: Issue a new refresh token on each use (an OAuth2 app setting).
     """
 
     api_key: str = "test-key"
@@ -50,6 +51,7 @@ class AuthConfig:
     refresh_tokens: list[str] = field(default_factory=list)
     ims_org_id: str | None = None
     ims_tokens: list[str] = field(default_factory=list)
+    rotate_refresh_tokens: bool = True
 
 
 class AuthState:
@@ -165,11 +167,14 @@ class AuthState:
         """Trade a refresh token for an access token and a rotated refresh token."""
         self.check_client(client_id, client_secret)
         with self.lock:
-            user = self.refresh_tokens.pop(refresh_token or "", None)
+            user = self.refresh_tokens.get(refresh_token or "")
             if user is None:
                 raise ApiError(400, "com.attask.common.IllegalArgumentException", "invalid_grant: unknown refresh token")
-            rotated = _token()
-            self.refresh_tokens[rotated] = user
+            rotated = refresh_token or ""
+            if self.config.rotate_refresh_tokens:
+                del self.refresh_tokens[rotated]
+                rotated = _token()
+                self.refresh_tokens[rotated] = user
         return {"token_type": "sessionID", "access_token": self.new_session(user), "refresh_token": rotated,
                 "expires_in": 0, "wid": CUSTOMER_ID}
 
