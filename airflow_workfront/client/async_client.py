@@ -26,6 +26,7 @@ from airflow_workfront.client.errors import (
     error_from_response,
     redact,
 )
+from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
 from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
@@ -160,21 +161,13 @@ class AsyncWorkfrontClient:
                      sort: Any = None, page_size: int | None = None,
                      max_results: int | None = None) -> AsyncIterator[dict]:
         """Every matching object, page by page (same paging rules as the sync client)."""
-        size = self.config.page_size if page_size is None else page_size
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}")
+        plan = PagePlan(self.config.page_size if page_size is None else page_size, max_results)
         order = stable_sort(sort)
-        first = 0
-        while True:
-            limit = size if max_results is None else min(size, max_results - first)
-            if limit <= 0:
-                return
-            rows = await self.search_page(obj_code, filters, fields, order, first, limit)
+        while (page := plan.next_page()) is not None:
+            rows = await self.search_page(obj_code, filters, fields, order, *page)
+            plan.got(len(rows))
             for row in rows:
                 yield row
-            if len(rows) < limit:
-                return
-            first += len(rows)
 
     async def count(self, obj_code: str, filters: Mapping[str, Any] | None = None) -> int:
         """How many objects match ``filters``."""

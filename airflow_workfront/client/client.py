@@ -28,6 +28,7 @@ from airflow_workfront.client.errors import (
     error_from_response,
     redact,
 )
+from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import normalize_obj_code, stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
 from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
@@ -207,20 +208,12 @@ class WorkfrontClient:
         Offset paging can skip or repeat objects edited while it runs: for incremental loads use
         :mod:`airflow_workfront.sync`, which pages by key.
         """
-        size = self.config.page_size if page_size is None else page_size
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}")
+        plan = PagePlan(self.config.page_size if page_size is None else page_size, max_results)
         order = stable_sort(sort)
-        first = 0
-        while True:
-            limit = size if max_results is None else min(size, max_results - first)
-            if limit <= 0:
-                return
-            rows = self.search_page(obj_code, filters, fields, order, first, limit)
+        while (page := plan.next_page()) is not None:
+            rows = self.search_page(obj_code, filters, fields, order, *page)
+            plan.got(len(rows))
             yield from rows
-            if len(rows) < limit:
-                return
-            first += len(rows)
 
     def count(self, obj_code: str, filters: Mapping[str, Any] | None = None) -> int:
         """How many objects match ``filters``."""
