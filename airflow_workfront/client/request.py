@@ -55,8 +55,13 @@ class RequestSpec:
 
     @property
     def idempotent(self) -> bool:
-        """Whether repeating the request after it may have been processed is harmless."""
-        return self.operation not in NON_IDEMPOTENT_OPERATIONS
+        """Whether repeating the request after it may have been processed is harmless.
+
+        A POST creates something (a generic ``request("POST", ...)``, an event subscription), so
+        it is not, unless it is a long-URL switch carrying ``method=GET|PUT|DELETE``.
+        """
+        overridden = dict(self.data or []).get("method")
+        return self.operation not in NON_IDEMPOTENT_OPERATIONS and (overridden or self.method) != "POST"
 
     def describe(self) -> str:
         """Method and path for logs: never a query string, so never a parameter value."""

@@ -159,3 +159,21 @@ def test_should_retry_rules():
     assert should_retry(WorkfrontTransportError("x"), idempotent=False, before_send=True)
     assert not should_retry(WorkfrontTransportError("x"), idempotent=False, before_send=False)
     assert not should_retry(WorkfrontBadRequestError("x"), idempotent=True, before_send=True)
+
+
+def test_posts_that_create_are_not_repeated_after_a_5xx(wf, requests_mock, sleep):
+    subs = "https://acme.my.workfront.com/attask/eventsubscription/api/v1/subscriptions"
+    requests_mock.post(subs, status_code=503, text="")
+    requests_mock.post(f"{API}/TASK/t1/custom", status_code=500, text="")
+    with pytest.raises(WorkfrontServerError):
+        wf.create_event_subscription("TASK", "CREATE", "https://hooks.example.com", "tok")
+    with pytest.raises(WorkfrontServerError):
+        wf.request("POST", "TASK/t1/custom", {"x": 1})
+    assert requests_mock.call_count == 2 and sleep.calls == []
+
+
+def test_long_search_sent_as_post_is_still_retried(wf, requests_mock):
+    requests_mock.post(f"{API}/TASK/search", [{"status_code": 503, "text": ""}, {"json": {"data": []}}])
+    assert wf.search_page("TASK", {"name": "n" * 9000}) == []
+    assert requests_mock.call_count == 2
+    assert all(r.method == "POST" for r in requests_mock.request_history)
