@@ -129,12 +129,16 @@ class AsyncWorkfrontClient:
                     error = exc
             self.stats.record_error(type(error).__name__)
             if isinstance(error, WorkfrontAuthenticationError) and auth.renewable and not renewed:
+                log.info("Workfront %s: credentials refused, renewing them once", spec.operation)
                 auth.invalidate()
                 renewed = True
                 continue
             if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):
-                await self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
-                                                  getattr(error, "retry_after", None), self._rng))
+                delay = backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
+                                      getattr(error, "retry_after", None), self._rng)
+                log.warning("Workfront %s: %s; retry %d/%d in %.2fs", spec.operation, type(error).__name__,
+                            attempt + 1, self.config.max_retries, delay)
+                await self._sleep(delay)
                 attempt += 1
                 continue
             raise redact(error, auth.secrets())
