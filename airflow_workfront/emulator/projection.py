@@ -27,6 +27,12 @@ def _default_names(code: str) -> tuple[str, ...]:
     return tuple(f for f in names if f in obj_type.fields or f in ("ID", "objCode"))
 
 
+@lru_cache(maxsize=256)
+def _all_names(code: str) -> tuple[str, ...]:
+    """Every field of a type in name order (``fields=*``), sorted once per type."""
+    return tuple(sorted(catalog()[code].fields))
+
+
 def build_tree(obj_type: ObjectType, fields: list[str]) -> Tree:
     """Parse ``fields=`` entries into a tree, validating every name against the catalog."""
     tree: Tree = {}
@@ -81,8 +87,9 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
         out["objCode"] = obj_type.code
     for name, sub in tree.items():
         if name == "*":
-            for key in sorted(obj_type.fields):
-                out.setdefault(key, record.get(key))
+            for key in _all_names(obj_type.code):
+                if key not in out:
+                    out[key] = record.get(key)
             out["objCode"] = obj_type.code
         elif name == "parameterValues":
             out[name] = {k: v for k, v in record.items() if k.startswith("DE:")}

@@ -281,6 +281,8 @@ class Evaluator:
         in_order = not query.sort or self._index_sorted(obj_type, query, candidates) or (
             query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
         matched: list[dict] = []
+        if in_order and enough is not None and not any(alternatives):  # no filters: every candidate matches
+            return [records[i] for i in candidates[:enough]]
         for record in (records[i] for i in candidates):
             if not any(self.matches(obj_type, record, a) for a in alternatives):
                 continue
