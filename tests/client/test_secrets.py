@@ -167,3 +167,67 @@ def test_token_endpoint_echo_is_redacted(mode, requests_mock, sleep, caplog):
         wf.get("TASK", "ok")
     assert "refused ***" in str(caught.value)
     assert_clean(secrets, caplog, [caught.value], requests_mock, auth)
+
+
+class AsyncNoSleep:
+    async def __call__(self, seconds: float) -> None:
+        return None
+
+
+def async_transport(secrets_echo: str, seen: list):
+    """An httpx MockTransport playing Workfront and its token endpoints; records each request."""
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        path = request.url.path
+        if path.endswith("/login"):
+            return httpx.Response(200, json={"data": {"sessionID": SESSION}})
+        if path.endswith("/logout"):
+            return httpx.Response(200, json={"data": {"success": True}})
+        if "/oauth2/" in path or request.url.host == "ims.example.test":
+            return httpx.Response(200, json={"access_token": ACCESS, "refresh_token": ROTATED, "expires_in": 3600})
+        if path.endswith("/TASK/expired"):
+            return httpx.Response(401, json={"error": {"class": "x.AuthenticationException", "message": "not logged in"}})
+        if path.endswith("/TASK/boom"):
+            return httpx.Response(500, text=f"<html>Internal Server Error {secrets_echo[:120]}</html>")
+        if path.endswith("/TASK/down"):
+            raise httpx.ConnectError("cannot connect", request=request)
+        if path.endswith("/TASK/echo"):
+            return httpx.Response(200, json={"error": {"class": "x.NotFoundException", "message": f"no {secrets_echo}"}})
+        if path.endswith("/TASK/count"):
+            return httpx.Response(200, json={"data": {"count": 3}})
+        return httpx.Response(200, json={"data": []})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("mode", list(modes()))
+async def test_async_client_keeps_secrets_out(mode, caplog):
+    from airflow_workfront.client import AsyncWorkfrontClient
+
+    make_auth, secrets = modes()[mode]
+    auth = make_auth()
+    caplog.set_level(logging.DEBUG)
+    seen: list = []
+    echo = " ".join(auth.secrets() + [SESSION, ACCESS])
+    errors: list[BaseException] = []
+    async with AsyncWorkfrontClient(make_config(auth, max_retries=1), transport=async_transport(echo, seen),
+                                    sleep=AsyncNoSleep()) as wf:
+        assert await wf.count("TASK") == 3
+        assert await wf.search_page("TASK", {"ID": ["y" * 40] * 300, "ID_Mod": "in"}) == []
+        for target in ("expired", "boom", "down", "echo"):
+            with pytest.raises(WorkfrontError) as caught:
+                await wf.get("TASK", target)
+            errors.append(caught.value)
+        held = auth.secrets()
+    assert all(any(secret in item for item in held) for secret in secrets)
+    texts = [r.getMessage() for r in caplog.records] + ["".join(traceback.format_exception(e)) for e in errors]
+    texts += [repr(vars(e)) for e in errors]
+    for request in seen:
+        texts.append(unquote_plus(str(request.url)))
+        if not any(part in request.url.path for part in ("/login", "/oauth2/", "/ims/")):
+            texts.append(unquote_plus(request.content.decode(errors="replace")))
+    for secret in secrets:
+        leaks = [text for text in texts if secret in text]
+        assert not leaks, f"secret leaked: {leaks[0][:300]}"
