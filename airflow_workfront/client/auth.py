@@ -58,8 +58,12 @@ class Auth:
         """Store the token from the answer to :meth:`token_request`, or raise."""
         raise NotImplementedError(f"{type(self).__name__} has no token to accept")
 
-    def invalidate(self) -> None:
-        """Forget the current token so the next call obtains a new one."""
+    def invalidate(self, token: str | None = None) -> None:
+        """Forget the current token so the next call obtains a new one.
+
+        :param token: The token a refused call carried. When another thread has already
+            replaced it, nothing is forgotten, so one expiry costs one renewal, not one per thread.
+        """
 
     def logout_request(self, config: Any) -> TokenRequest | None:
         """The request that ends the session on close, if the mode has one."""
@@ -123,9 +127,12 @@ class _TokenAuth(Auth):
     def needs_token(self) -> bool:
         return self.token is None or (self.expires_at is not None and time.monotonic() >= self.expires_at)
 
-    def invalidate(self) -> None:
-        self.token = None
-        self.expires_at = None
+    def invalidate(self, token: str | None = None) -> None:
+        with self.lock:
+            if token is not None and token != self.token:
+                return
+            self.token = None
+            self.expires_at = None
 
     def _store(self, token: Any, expires_in: Any) -> None:
         if not token:

@@ -123,6 +123,7 @@ class WorkfrontClient:
         while True:
             self._authenticate()
             headers = auth.event_subscription_headers() if "/eventsubscription/" in spec.url else auth.headers()
+            token_used = getattr(auth, "token", None)
             self.stats.record(spec.operation, retry=attempt > 0)
             log.debug("Workfront %s (%s)", spec.describe(), spec.operation)
             before_send = False
@@ -145,7 +146,7 @@ class WorkfrontClient:
             self.stats.record_error(type(error).__name__)
             if isinstance(error, WorkfrontAuthenticationError) and auth.renewable and not renewed:
                 log.info("Workfront %s: credentials refused, renewing them once", spec.operation)
-                auth.invalidate()
+                auth.invalidate(token_used)
                 renewed = True
                 continue
             if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):

@@ -183,6 +183,35 @@ def test_one_login_for_many_threads(requests_mock, sleep):
         assert login.call_count == 1
 
 
+def test_one_renewal_when_many_threads_see_the_session_expire(sleep):
+    # Five calls carry the old session and are all refused; only one new login follows, because a
+    # thread only forgets the token it was refused with (not one another thread already renewed).
+    import requests
+    import requests_mock as rm
+
+    barrier = threading.Barrier(5, timeout=5)
+    adapter = rm.Adapter()
+    logins = iter([{"data": {"sessionID": "old"}}, {"data": {"sessionID": "new"}},
+                   {"data": {"sessionID": "newer"}}, {"data": {"sessionID": "newest"}}])
+    login = adapter.register_uri("POST", f"{API}/login", json=lambda r, c: next(logins))
+
+    def task(request, context):
+        if request.headers["sessionID"] == "old":
+            barrier.wait()  # every thread has been refused before any renews
+            context.status_code = 401
+            return EXPIRED["json"]
+        return {"data": {"ID": request.headers["sessionID"]}}
+
+    adapter.register_uri("GET", f"{API}/TASK/t1", json=task)
+    session = requests.Session()
+    session.mount("https://", adapter)
+    wf = WorkfrontClient(make_config(SessionAuth("ann", "pw")), session=session, sleep=sleep)
+    with ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: wf.get("TASK", "t1"), range(5)))
+    assert answers == [{"ID": "new"}] * 5
+    assert login.call_count == 2
+
+
 # -- OAuth2 JWT -------------------------------------------------------------------------------
 
 
