@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 
 _lock = threading.Lock()
 _sync_slots: dict[str, threading.BoundedSemaphore] = {}
-_async_slots: dict[tuple[int, str], asyncio.Semaphore] = {}
+# Keyed by the loop object itself, held weakly: an ``id()`` can be reused by the next loop once
+# the first is gone, and a semaphore from a closed loop cannot be used on another one.
+_async_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def sync_slots(base_url: str, limit: int) -> threading.BoundedSemaphore:
@@ -26,11 +31,12 @@ def sync_slots(base_url: str, limit: int) -> threading.BoundedSemaphore:
 
 def async_slots(base_url: str, limit: int) -> asyncio.Semaphore:
     """The semaphore shared by async clients of ``base_url`` on the running event loop."""
-    key = (id(asyncio.get_running_loop()), base_url)
+    loop = asyncio.get_running_loop()
     with _lock:
-        slot = _async_slots.get(key)
+        per_loop = _async_slots.setdefault(loop, {})
+        slot = per_loop.get(base_url)
         if slot is None:
-            slot = _async_slots[key] = asyncio.Semaphore(limit)
+            slot = per_loop[base_url] = asyncio.Semaphore(limit)
         return slot
 
 
