@@ -109,8 +109,10 @@ class AsyncWorkfrontClient:
         renewed = False
         while True:
             await self._authenticate()
-            headers = auth.event_subscription_headers() if "/eventsubscription/" in spec.url else auth.headers()
+            # Read the token before the headers: if another thread renews in between, the call
+            # carries the newer token and a refusal forgets at most the older one.
             token_used = getattr(auth, "token", None)
+            headers = auth.event_subscription_headers() if "/eventsubscription/" in spec.url else auth.headers()
             self.stats.record(spec.operation, retry=attempt > 0)
             log.debug("Workfront %s (%s)", spec.describe(), spec.operation)
             before_send = False
