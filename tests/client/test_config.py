@@ -32,3 +32,29 @@ def test_defaults_match_the_contract():
 def test_repr_hides_the_secret():
     cfg = ClientConfig(host="h", auth=ApiKeyAuth("very-secret-key"))
     assert "very-secret-key" not in repr(cfg) and "very-secret-key" not in str(cfg)
+
+
+def test_timeout_verify_and_user_agent_reach_the_transport():
+    import requests
+    from requests.adapters import BaseAdapter
+
+    from airflow_workfront.client import WorkfrontClient
+
+    seen: dict = {}
+
+    class Capture(BaseAdapter):
+        def send(self, request, **kwargs):
+            seen.update(kwargs, user_agent=request.headers.get("User-Agent"))
+            response = requests.Response()
+            response.status_code, response._content, response.request = 200, b'{"data": {"count": 0}}', request
+            return response
+
+        def close(self) -> None:
+            pass
+
+    session = requests.Session()
+    session.mount("https://", Capture())
+    cfg = ClientConfig(host="h.example", auth=ApiKeyAuth("k"), timeout=7.5, verify_ssl=False, user_agent="ua/1")
+    with WorkfrontClient(cfg, session=session) as wf:
+        assert wf.count("TASK") == 0
+    assert (seen["timeout"], seen["verify"], seen["user_agent"]) == (7.5, False, "ua/1")
