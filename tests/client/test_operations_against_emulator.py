@@ -193,3 +193,16 @@ def test_ims_against_the_emulator(oauth_emulator):
         for _ in range(3):
             assert wf.count("PROJ") >= 1
         assert wf.stats.by_operation["login"] == 1  # one token for many calls
+
+
+def test_event_subscription_version_switch_and_paged_list(wf):
+    made = [wf.create_event_subscription("PROJ", "CREATE", f"http://127.0.0.1:9/hook/{n}", f"token-{n}") for n in range(5)]
+    wf.set_event_subscription_version(made[0], "v1")
+    assert wf.get_event_subscription(made[0])["version"] == "v1"
+    before = wf.stats.by_operation["list_event_subscriptions"]
+    listed = [s["id"] for s in wf.list_event_subscriptions(page_size=2)]
+    assert set(made) <= set(listed) and len(listed) == len(set(listed))
+    assert wf.stats.by_operation["list_event_subscriptions"] - before == -(-len(listed) // 2)
+    assert "token-0" not in str(wf.get_event_subscription(made[0]))  # the auth token is never returned
+    for sub_id in made:
+        wf.delete_event_subscription(sub_id)
