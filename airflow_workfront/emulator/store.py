@@ -31,6 +31,14 @@ REQUIRED_ON_CREATE = {
     "HOUR": ("hours",), "PORT": ("name",), "PRGM": ("name",), "USER": ("name",),
     "DOCU": ("name",), "NOTE": ("noteText",),
 }
+# Number fields of the served types: query-string and form values arrive as text and are stored as
+# numbers, as Workfront stores them (the catalog carries no field types).
+NUMERIC_FIELDS = frozenset({
+    "priority", "percentComplete", "hours", "assignmentPercent", "taskNumber", "actualAmount", "plannedAmount",
+    "maxUsers", "duration", "durationMinutes", "work", "workRequired", "actualWork", "actualWorkRequired",
+    "plannedHours", "actualHours", "billingPerHour", "costPerHour", "budget", "plannedCost", "actualCost",
+    "numberOfChildren",
+})
 PROJECTED_DATES = (("plannedStartDate", "projectedStartDate"), ("plannedCompletionDate", "projectedCompletionDate"))
 SYSTEM_FIELDS = frozenset({"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID"})
 DATE_SUFFIXES = ("Date", "DateVal")
@@ -222,6 +230,8 @@ class Store:
         for name, value in data.items():
             if name in obj_type.collections or name == "parameterValues":
                 continue
+            if name in NUMERIC_FIELDS and isinstance(value, str) and value.strip():
+                value = _number(name, value)
             if value is not None and is_date_field(name) and isinstance(value, str):
                 try:
                     value = timefmt.format_wf(timefmt.parse_time(value, self.clock.now_ms()))
@@ -397,6 +407,15 @@ class Store:
     def _notify(self, event: str, code: str, new: dict, old: dict) -> None:
         for listener in list(self.listeners):
             listener(event, code, copy.deepcopy(new), copy.deepcopy(old))
+
+
+def _number(name: str, text: str) -> int | float:
+    """A number field's text as Workfront stores it (whole numbers as integers)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise bad_request(f"{name}: {text!r} is not a number") from None
+    return int(number) if number.is_integer() and "." not in text else number
 
 
 def _typed_values(name: str, before: Any, after: Any) -> dict:

@@ -189,6 +189,20 @@ def test_create_from_parameters_and_json_body(wf):
     assert "projectID" in err["message"]
 
 
+def test_number_fields_from_the_query_string_are_numbers(wf):
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+    edited = data(wf.put(f"/task/{task['ID']}", params={"percentComplete": "100", "priority": "3",
+                                                        "fields": "percentComplete,priority"}))
+    assert (edited["percentComplete"], edited["priority"]) == (100, 3)
+    hour = data(wf.post("/hour", params={"hours": "2.5", "taskID": task["ID"], "fields": "hours"}))
+    assert hour["hours"] == 2.5
+    # 100 > 50 as numbers (as text, "100" < "50").
+    above = data(wf.get("/task/search", params={"percentComplete": "50", "percentComplete_Mod": "gt",
+                                                "$$LIMIT": 2000}))
+    assert task["ID"] in {t["ID"] for t in above}
+    error(wf.put(f"/task/{task['ID']}", params={"priority": "high"}), 400)
+
+
 def test_copy_with_copy_source_id(wf):
     project = _project(wf)
     copied = data(wf.post("/project", params={"copySourceID": project["ID"], "name": "Copied Project",
