@@ -119,3 +119,33 @@ async def test_async_session_renewal_and_logout(asleep):
         assert logout.calls.last.request.headers["sessionID"] == "second"
         assert b"pw-SECRET" in login.calls[0].request.content
         assert all("pw-SECRET" not in str(c.request.url) for c in mock.calls)
+
+
+async def test_async_one_login_for_many_coroutines_and_one_renewal_on_expiry(asleep):
+    import asyncio
+
+    logins: list[str] = []
+    valid: set[str] = set()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/login"):
+            await asyncio.sleep(0.01)
+            session_id = f"s{len(logins) + 1}"
+            logins.append(session_id)
+            valid.add(session_id)
+            return httpx.Response(200, json={"data": {"sessionID": session_id}})
+        if request.url.path.endswith("/logout"):
+            return httpx.Response(200, json={"data": {"success": True}})
+        await asyncio.sleep(0.01)
+        if request.headers.get("sessionID") not in valid:
+            return httpx.Response(401, json={"error": {"class": "x.AuthenticationException", "message": "expired"}})
+        return httpx.Response(200, json={"data": {"count": 1}})
+
+    config = make_config(SessionAuth("ann", "pw"))
+    async with AsyncWorkfrontClient(config, transport=httpx.MockTransport(handler), sleep=asleep) as wf:
+        assert await asyncio.gather(*(wf.count("TASK") for _ in range(10))) == [1] * 10
+        assert logins == ["s1"]
+        valid.clear()  # every session expires at once
+        assert await asyncio.gather(*(wf.count("TASK") for _ in range(10))) == [1] * 10
+        assert logins == ["s1", "s2"]
+        assert wf.stats.by_operation["count"] == 30  # 10 + 10 refused + 10 repeated
