@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote_plus
 
 from airflow_workfront.client.config import MAX_BULK_SIZE, MAX_PAGE_SIZE, MAX_URL_BYTES, ClientConfig
 from airflow_workfront.client.query import (
@@ -42,20 +43,29 @@ def get(config: ClientConfig, obj_code: str, obj_id: str, fields: Any = None) ->
 
 
 def get_many_chunks(config: ClientConfig, obj_code: str, ids: Sequence[str], fields: Any = None) -> list[list[str]]:
-    """Split IDs so each ``GET /{obj}?id=a,b,...`` URL fits under the CDN limit."""
+    """Split IDs so each ``GET /{obj}?id=a,b,...`` URL fits under the CDN limit.
+
+    Lengths add up per ID (each costs its encoded bytes plus ``%2C``), so splitting is linear
+    in the number of IDs rather than re-encoding the growing URL for each one.
+    """
     url = _obj_url(config, obj_code)
-    base = fields_param(fields)
+    empty = url_length(url, [("id", ""), *fields_param(fields)])
     chunks: list[list[str]] = []
     current: list[str] = []
-    for obj_id in ids:
-        candidate = [*current, str(obj_id)]
-        if current and url_length(url, [("id", ",".join(candidate)), *base]) > MAX_URL_BYTES:
+    length = empty
+    for obj_id in map(str, ids):
+        cost = len(quote_plus(obj_id))
+        if current and length + len(_COMMA) + cost > MAX_URL_BYTES:
             chunks.append(current)
-            candidate = [str(obj_id)]
-        current = candidate
+            current, length = [], empty
+        length += cost + (len(_COMMA) if current else 0)
+        current.append(obj_id)
     if current:
         chunks.append(current)
     return chunks
+
+
+_COMMA = quote_plus(",")
 
 
 def get_many(config: ClientConfig, obj_code: str, ids: Sequence[str], fields: Any = None) -> RequestSpec:
