@@ -141,13 +141,18 @@ def seed_size(store: Store, size: int, random_seed: int = 0) -> None:
 
     users = build("USER", max(5, size // 200), lambda n: {"name": f"User {n}", "username": f"user{n}@example.com",
                                                          "isActive": True})
-    projects = build("PROJ", max(1, size // 50), lambda n: {"name": f"Project {n}", "status": "CUR", "priority": n % 4,
-                                                           "percentComplete": 0})
     start = timefmt.format_wf(now)
+    projects = build("PROJ", max(1, size // 50), lambda n: {
+        "name": f"Project {n}", "status": "CUR", "priority": n % 4, "percentComplete": 0, "progressStatus": "ON",
+        "plannedStartDate": start, "plannedCompletionDate": start, "projectedStartDate": start,
+        "projectedCompletionDate": start})
     tasks = build("TASK", size, lambda n: {
         "name": f"Task {n}", "projectID": projects[n % len(projects)]["ID"], "status": TASK_STATUSES[n % 5],
         "percentComplete": (0, 50, 100, 0, 50)[n % 5], "priority": n % 4, "taskNumber": n // len(projects) + 1,
-        "assignedToID": users[n % len(users)]["ID"], "plannedStartDate": start, "plannedCompletionDate": start})
+        "assignedToID": users[n % len(users)]["ID"], "plannedStartDate": start, "plannedCompletionDate": start,
+        # What the create path fills in (store._defaults, projected dates following planned ones).
+        "projectedStartDate": start, "projectedCompletionDate": start, "progressStatus": "ON",
+        "wbs": str(n // len(projects) + 1)})
     build("OPTASK", size // 5, lambda n: {"name": f"Issue {n}", "projectID": projects[n % len(projects)]["ID"],
                                           "status": ISSUE_STATUSES[n % 4], "priority": n % 4})
     build("ASSGN", size, lambda n: {"taskID": tasks[n]["ID"], "projectID": tasks[n]["projectID"],

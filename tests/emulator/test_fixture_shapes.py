@@ -91,6 +91,16 @@ def test_create_and_copy(wf):
     assert_same_shape(fixture("copy.json"), copied.json())
 
 
+def test_bulk_seeded_tasks_have_the_recorded_shape(wf, emulator):
+    """``--seed-size`` loads tasks and projects in bulk, without the create path: same shape all the same."""
+    emulator.control.reset("empty", seed_size=50)
+    recorded = fixture("create.json")["data"]
+    for task in data(wf.get("/task/search", params={"$$LIMIT": 50})):
+        assert_same_shape(recorded, task)
+    for project in data(wf.get("/proj/search")):
+        assert_same_shape(fixture("get.json")["data"], project)
+
+
 def test_edit(wf):
     assert_same_shape(fixture("edit.json"), wf.put(f"/proj/{_project_id(wf)}", params={"name": "api test 2"}).json())
 
