@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
@@ -22,10 +23,12 @@ class ProcessEmulator:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api_key = API_KEY
+        # A file, not a pipe: a pipe nobody reads would block the emulator once its buffer fills.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(self.port), "--api-key", API_KEY,
              "--control-api", "--clock", CLOCK, *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 120
         while True:
@@ -34,7 +37,8 @@ class ProcessEmulator:
                 break
             except httpx.HTTPError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"emulator did not start: {self.proc.stdout.read()[-2000:]}") from None
+                    self.log.seek(0)
+                    raise RuntimeError(f"emulator did not start: {self.log.read()[-2000:]}") from None
                 time.sleep(0.1)
         self.control = EmulatorControl(self.base_url)
 
@@ -45,6 +49,7 @@ class ProcessEmulator:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
 
 
 @pytest.fixture(scope="module")
