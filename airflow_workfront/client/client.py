@@ -36,6 +36,9 @@ from airflow_workfront.client.stats import RequestStats
 
 log = logging.getLogger("airflow_workfront.client")
 
+# A credential that keeps being refused right after renewal is wrong, not expired: stop there.
+MAX_RENEWALS_PER_CALL = 3
+
 
 class WorkfrontClient:
     """A thread-safe client for Workfront's REST API.
@@ -46,7 +49,7 @@ class WorkfrontClient:
 
     Every request checks Workfront's ``error`` envelope (even on HTTP 200) and raises a typed
     :class:`~airflow_workfront.client.errors.WorkfrontError`; 429, 5xx and connection errors are
-    retried with capped exponential backoff; an expired session or OAuth token is renewed once.
+    retried with capped exponential backoff; an expired session or OAuth token is renewed (once per expired token).
     At most ``config.max_concurrency`` requests are in flight per process and base URL.
     """
 
@@ -119,7 +122,7 @@ class WorkfrontClient:
         """Send one request with auth, retries and renewal; return its ``data`` (or raise)."""
         auth = self.config.auth
         attempt = 0
-        renewed = False
+        refused: set = set()  # tokens this call saw refused; each is renewed once
         while True:
             self._authenticate()
             # Read the token before the headers: if another thread renews in between, the call
@@ -146,10 +149,13 @@ class WorkfrontClient:
                 except WorkfrontError as exc:
                     error = exc
             self.stats.record_error(type(error).__name__)
-            if isinstance(error, WorkfrontAuthenticationError) and auth.renewable and not renewed:
-                log.info("Workfront %s: credentials refused, renewing them once", spec.operation)
+            if (isinstance(error, WorkfrontAuthenticationError) and auth.renewable and token_used not in refused
+                    and len(refused) < MAX_RENEWALS_PER_CALL):
+                # Renew once per refused token: a token another thread renewed, and that expired again
+                # before this call used it, is a new expiry, not a bad credential.
+                log.info("Workfront %s: credentials refused, renewing them", spec.operation)
                 auth.invalidate(token_used)
-                renewed = True
+                refused.add(token_used)
                 continue
             if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):
                 delay = backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,

@@ -1,0 +1,67 @@
+"""Sessions and OAuth2 tokens that expire in the middle of a long sync are renewed; nothing fails."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from airflow_workfront.client import ClientConfig, OAuth2RefreshTokenAuth, SessionAuth, WorkfrontClient
+from airflow_workfront.emulator.testing import EmulatorServer
+from airflow_workfront.sync import SyncEngine, SyncWindow
+from airflow_workfront.sync.sinks.base import Sink
+
+pytestmark = pytest.mark.emulator
+
+
+class CountingSink(Sink):
+    """Counts what it is given, and expires every session after each page."""
+
+    supports_reconcile = False
+
+    def __init__(self, expire) -> None:
+        self.rows: set[str] = set()
+        self.expire = expire
+
+    def open(self, target) -> None:
+        pass
+
+    def write_page(self, rows, partition=0, page=0) -> int:
+        self.rows.update(r["ID"] for r in rows)
+        self.expire()
+        return len(rows)
+
+    def delete(self, ids, batch=0) -> int:
+        return 0
+
+    def close(self, summary) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def tenant():
+    with EmulatorServer(api_key="k", seed="empty", seed_size=3000, oauth_clients={"cid": "secret"},
+                        refresh_tokens=["rt-1"], rotate_refresh_tokens=False, clock="2026-03-02T10:00:00Z") as server:
+        yield server
+
+
+@pytest.mark.parametrize("auth", [SessionAuth("admin@example.com", "password"),
+                                  OAuth2RefreshTokenAuth("cid", "secret", "rt-1")], ids=["session", "oauth2"])
+def test_tokens_expiring_after_every_page_are_renewed(tenant, auth):
+    client = WorkfrontClient(ClientConfig(host=tenant.base_url, auth=auth, max_retries=0))
+    lock = threading.Lock()
+    expired = []
+
+    def expire():
+        with lock:
+            expired.append(tenant.control.expire_sessions())
+
+    clock = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    sink = CountingSink(expire)
+    summary = SyncEngine(client, "TASK", ["ID"], page_size=200).run(SyncWindow(clock - timedelta(hours=2), clock), sink)
+    assert len(sink.rows) == summary.fetched == 3000
+    assert len(expired) == summary.pages >= 15
+    assert client.stats.by_operation["login"] >= 2  # renewed after expiries, once per expiry at most
+    assert client.stats.by_operation["login"] <= len(expired) + 1
+    client.close()
