@@ -6,8 +6,7 @@ import json
 import logging
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from client.keys import rsa_key_pair
 
 from airflow_workfront.emulator.auth import CUSTOMER_ID
 from airflow_workfront.emulator.testing import EmulatorServer
@@ -23,12 +22,7 @@ IMS_ORG = "ORG123@AdobeOrg"
 
 @pytest.fixture(scope="module")
 def keypair():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
+    return rsa_key_pair()
 
 
 @pytest.fixture(scope="module")
