@@ -25,7 +25,7 @@ test: lint docs
 	$(BIN)/python -m pytest -q
 
 docs: $(STAMP)
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

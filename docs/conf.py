@@ -21,7 +21,8 @@ extensions = [
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-exclude_patterns = ["_build"]
+# data-flow.md is only included into other pages, never a page of its own.
+exclude_patterns = ["_build", "data-flow.md"]
 root_doc = "index"
 
 autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
