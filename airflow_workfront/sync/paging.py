@@ -89,19 +89,16 @@ class KeysetReader:
 
         :param expected: Objects the range held when planned. With it, a page asks for what is
             left plus one (capped at the page size), so a short page proves the end.
-        :param bounded: The range ends at a key taken from the data when planning. Objects only
-            ever move forward in time (an edit sets ``lastUpdateDate`` to now), so nothing can
-            enter such a range: the planned count is trusted and no confirmation is asked.
+        :param bounded: The range ends at a key taken from the data when planning. Its planned
+            count is not trusted either: deletes and edits between the planner's rank probes shift
+            ranks, so such a range can hold more than planned. The planner cuts bounded ranges one
+            object short of whole pages, so the "+1" row costs no extra request.
         """
         remaining = expected
         cursor = key_range
         while True:
             if remaining is None or remaining < 0:
                 limit = self.page_size
-            elif bounded:
-                if remaining == 0:
-                    return
-                limit = min(self.page_size, remaining)
             else:
                 limit = min(self.page_size, remaining + 1)
             filters = build_filters(cursor, self.date_field, self.user_filters)

@@ -1,11 +1,12 @@
-"""Split what is left of a window into partitions of whole pages, fetched in parallel.
+"""Split what is left of a window into partitions, fetched in parallel.
 
-After the first page, one ``count`` says how many objects remain. The remainder is cut at exact
-ranks (multiples of ``pages_per_partition * page_size``): the key at each rank is read with a
-1-row search at that offset. Every partition but the last therefore holds a whole number of full
-pages, so splitting costs no partial page: the total stays ``ceil(N / page_size)`` searches plus
-the planning requests (one count and one probe per cut). Offsets are used only to find cut
-points; the data itself is read by key, so concurrent edits can only make a partition smaller.
+After the first page, one ``count`` says how many objects remain. The remainder is cut at ranks
+one short of whole pages: the key at each rank is read with a 1-row search at that offset. Each
+bounded partition's last page asks for one row more than planned, so a short answer proves its
+end without another request, and a full one shows it grew and is read on. A partition can grow:
+the probes run while data changes, and a delete before one cut shifts the ranks of the next. In
+all, a run costs at most one search more than ``ceil(N / page_size)``, plus the planning requests
+(one count and one probe per cut). Offsets only find cut points; the data is read by key.
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ def plan_partitions(
     page = reader.page_size
     pages = math.ceil(remaining / page)
     count = max(1, min(max_partitions, pages // max(1, pages_per_partition)))
-    per = math.ceil(pages / count) * page  # objects per bounded partition: whole pages
-    count = math.ceil(remaining / per)
+    if count == 1:
+        return [Partition(1, remainder, remaining, bounded=False)], 0
+    # Objects per bounded partition: whole pages less one, so its last page asks for what is left
+    # plus one and a short answer proves the partition's end without another request.
+    per = math.ceil(pages / count) * page - 1
+    count = min(max_partitions, math.ceil(remaining / per))
     ranks = [j * per - 1 for j in range(1, count)]
     if not ranks:
         return [Partition(1, remainder, remaining, bounded=False)], 0

@@ -47,10 +47,14 @@ def emulator_rows(emulator, obj_code: str) -> dict[str, str]:
     return {o["ID"]: o["lastUpdateDate"] for o in emulator.control.list_objects(obj_code)}
 
 
-def same_instant(a: dict[str, str], b: dict[str, str]) -> bool:
+def differences(stored: dict[str, str], expected: dict[str, str]) -> dict[str, list]:
+    """Rows missing from the warehouse, extra in it, or at another version (empty when equal)."""
     from airflow_workfront.client.dates import parse_wf_datetime
 
-    return a.keys() == b.keys() and all(parse_wf_datetime(a[k]) == parse_wf_datetime(b[k]) for k in a)
+    stale = [k for k in stored.keys() & expected.keys() if parse_wf_datetime(stored[k]) != parse_wf_datetime(expected[k])]
+    found = {"missing": sorted(expected.keys() - stored.keys()), "extra": sorted(stored.keys() - expected.keys()),
+             "stale": sorted(stale)}
+    return {kind: [(k, stored.get(k), expected.get(k)) for k in keys[:5]] for kind, keys in found.items() if keys}
 
 
 @pytest.fixture
@@ -74,7 +78,7 @@ def test_sync_of_50000_tasks_under_10_percent_faults_and_churn_matches_exactly(b
     expected = emulator_rows(big_emulator, "TASK")
     stored = warehouse_rows(sqlite_conn, "wf_task")
     assert len(expected) < 50000  # churn deleted some tasks while the first run paged
-    assert same_instant(stored, expected)  # nothing lost, duplicated (primary key) or stale
+    assert differences(stored, expected) == {}  # nothing lost, duplicated (primary key) or stale
     with capsys.disabled():
         print(f"\n[reliability] 50k sync under faults: run1 {first.fetched} objects, run2 {second.fetched} "
               f"(edited) + {second.deleted} deleted; client retries {client.stats.retries}, "
@@ -142,5 +146,5 @@ def test_a_sync_killed_hard_converges_when_run_again(big_emulator, tmp_path):
     # Earlier tests' churn moved some tasks past the window end: only the window's tasks count.
     in_window = {k: v for k, v in emulator_rows(big_emulator, "TASK").items() if parse_wf_datetime(v) < CLOCK}
     assert 0 < partial < len(in_window)
-    assert same_instant(stored, in_window)
+    assert differences(stored, in_window) == {}
     print(f"[reliability] SIGKILL after {partial} rows; re-run converged to {len(stored)} rows")
