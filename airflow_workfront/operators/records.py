@@ -38,15 +38,15 @@ def load_records(source: Any) -> list[Any]:
             raise ValueError(f"records look like JSON but do not parse: {err}") from None
         return list(value)
     path = text
-    content = _open_text(path)
     lower = path.lower()
+    if not lower.endswith((".csv", ".jsonl", ".ndjson", ".json")):
+        raise ValueError(f"records path {path!r} must end in .json, .jsonl or .csv")
+    content = _open_text(path)
     if lower.endswith(".csv"):
         return [{k: v for k, v in row.items() if v not in (None, "")} for row in csv.DictReader(io.StringIO(content))]
     if lower.endswith((".jsonl", ".ndjson")):
         return [json.loads(line) for line in content.splitlines() if line.strip()]
-    if lower.endswith(".json"):
-        value = json.loads(content)
-        if not isinstance(value, list):
-            raise ValueError(f"{path} must hold a JSON array of records")
-        return value
-    raise ValueError(f"records path {path!r} must end in .json, .jsonl or .csv")
+    value = json.loads(content)  # .json
+    if not isinstance(value, list):
+        raise ValueError(f"{path} must hold a JSON array of records")
+    return value
