@@ -75,8 +75,15 @@ def test_refused_chunk_reported_per_record(client, requests_mock):
 
 
 def test_raise_on_failure(client, requests_mock):
-    requests_mock.put(f"{API}/TASK", [{"json": {"data": [{"ID": f"x{n}"} for n in range(100)]}},
-                                      {"status_code": 422, "json": {"error": {"message": "bad status"}}}])
+    def answer(request, context):
+        # Chunks go out concurrently, so the answer depends on the chunk, not on arrival order.
+        updates = json.loads(params(request)["updates"])
+        if len(updates) == 50:
+            context.status_code = 422
+            return {"error": {"message": "bad status"}}
+        return {"data": [{"ID": u["ID"]} for u in updates]}
+
+    requests_mock.put(f"{API}/TASK", json=answer)
     records = [{"ID": f"x{n}", "status": "CPL"} for n in range(150)]
     with pytest.raises(WorkfrontBulkError) as caught:
         client.bulk_update("TASK", records, raise_on_failure=True, atomic=False)
