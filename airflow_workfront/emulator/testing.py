@@ -159,3 +159,68 @@ class EmulatorServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class EmulatorProcess:
+    """The emulator CLI in its own process, for measurements and heavy tests.
+
+    Its CPU use stays apart from the caller's. The log goes to a temporary file, not a pipe: a
+    pipe nobody reads blocks the emulator once its buffer fills.
+
+    :param cli_args: Extra CLI arguments, e.g. ``("--seed-size", "50000", "--latency-ms", "50")``.
+    :param api_key: The admin API key.
+    """
+
+    def __init__(self, *cli_args: str, api_key: str = "test-key", start_timeout: float = 300.0) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self.api_key = api_key
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(self.port), "--api-key", api_key,
+             "--control-api", *cli_args],
+            stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+        deadline = time.monotonic() + start_timeout
+        while True:
+            try:
+                httpx.get(f"{self.base_url}/_emulator/clock", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"the emulator did not start: {self.log_tail()}") from None
+                time.sleep(0.1)
+        self.control = EmulatorControl(self.base_url)
+
+    def log_tail(self, chars: int = 2000) -> str:
+        """The end of the emulator's output."""
+        if self.log.closed:
+            return ""
+        self.log.seek(0)
+        return self.log.read()[-chars:]
+
+    def stop(self) -> None:
+        """Stop the process (terminate, then kill) and close the log."""
+        import subprocess
+
+        if getattr(self, "control", None) is not None:
+            self.control.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def __enter__(self) -> EmulatorProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
