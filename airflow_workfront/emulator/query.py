@@ -275,8 +275,11 @@ class Evaluator:
         :param enough: the caller needs only this many leading records (``$$FIRST + $$LIMIT``); when
             the candidates already come in the requested order, matching stops there.
         """
-        candidates = self._candidates(obj_type, query)
         records = self.store.objects[obj_type.code]
+        keyed = self._select_on_index(obj_type, query, enough)
+        if keyed is not None:
+            return [records[i] for i in keyed]
+        candidates = self._candidates(obj_type, query)
         alternatives = query.alternatives
         in_order = not query.sort or self._index_sorted(obj_type, query, candidates) or (
             query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
@@ -299,6 +302,39 @@ class Evaluator:
                     key = lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now)  # noqa: E731
                 matched.sort(key=key, reverse=direction == "desc")
         return matched
+
+    def _select_on_index(self, obj_type: ObjectType, query: Query, enough: int | None) -> list[str] | None:
+        """Matching IDs read off the ``(date, ID)`` index alone, when every filter is on those two
+        fields and the order wanted is the index order (the sync's keyset pages, counts and rank
+        probes); ``None`` when the records themselves must be tested."""
+        date_field = obj_type.date_field
+        if not query.alternatives or not all(query.alternatives):
+            return None
+        if query.sort and [(p, d) for p, d in query.sort] not in (
+                [((date_field,), "asc"), (("ID",), "asc")], [((date_field,), "asc")]):
+            return None
+        now = self.store.clock.now_ms()
+        tests = []
+        for conditions in query.alternatives:
+            bound = _date_bounds(date_field, conditions, now)
+            id_conditions = [c for c in conditions if c.path == ("ID",)]
+            if bound is None or any(c.path not in ((date_field,), ("ID",)) for c in conditions):
+                return None
+            if any(c.mod not in ("eq", "gt", "gte", "lt", "lte", "between", "in") or not c.values
+                   for c in conditions):
+                return None
+            tests.append((bound, id_conditions))
+        lo = min(b[0] for b, _ in tests)
+        hi = max(b[1] for b, _ in tests)
+        found: list[str] = []
+        for ms, obj_id in self.store.index_keys(obj_type.code, lo, hi):
+            for (a, b), id_conditions in tests:
+                if a <= ms <= b and all(_compare(c, obj_id, "ID", now) for c in id_conditions):
+                    found.append(obj_id)
+                    break
+            if enough is not None and len(found) >= enough:
+                break
+        return found
 
     def _candidates(self, obj_type: ObjectType, query: Query) -> Iterable[str]:
         """IDs to test: an index range when every alternative bounds the type's date field."""

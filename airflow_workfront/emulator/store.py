@@ -152,6 +152,11 @@ class Store:
             yield obj_id
             at += 1
 
+    def index_keys(self, code: str, lo_ms: int, hi_ms: int) -> list[tuple[int, str]]:
+        """``(date ms, ID)`` index entries with the date in ``[lo_ms, hi_ms]``, in order."""
+        keys = self.index[code]
+        return keys[bisect.bisect_left(keys, (lo_ms, "")):bisect.bisect_right(keys, (hi_ms, "\uffff"))]
+
     def load(self, obj_type: ObjectType, records: list[dict]) -> None:
         """Add ready-made records in bulk (seeding): no rules, no journal, one index sort."""
         with self.lock:
