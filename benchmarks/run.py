@@ -18,12 +18,9 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "bench-key"
@@ -32,34 +29,12 @@ CONCURRENCY = 10
 PAGE = 2000
 
 
-class Emulator:
-    """The emulator CLI in a subprocess (log in a temp file, never a pipe nobody reads)."""
+def Emulator(size: int, latency_ms: float):
+    """The emulator CLI in its own process, with N tasks and injected latency."""
+    from airflow_workfront.emulator.testing import EmulatorProcess
 
-    def __init__(self, size: int, latency_ms: float) -> None:
-        from airflow_workfront.emulator.testing import free_port
-
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(self.port), "--api-key", API_KEY,
-             "--seed", "empty", "--seed-size", str(size), "--latency-ms", str(latency_ms), "--control-api",
-             "--clock", CLOCK, "--concurrency-limit", str(CONCURRENCY)],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                httpx.get(f"{self.base_url}/_emulator/clock", timeout=2).raise_for_status()
-                return
-            except httpx.HTTPError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the emulator did not start") from None
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-        self.log.close()
+    return EmulatorProcess("--seed", "empty", "--seed-size", str(size), "--latency-ms", str(latency_ms),
+                           "--clock", CLOCK, "--concurrency-limit", str(CONCURRENCY), api_key=API_KEY)
 
 
 # -- scenarios, each run in a fresh subprocess: python benchmarks/run.py --scenario NAME ... -------
