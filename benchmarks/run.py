@@ -29,7 +29,7 @@ CONCURRENCY = 10
 PAGE = 2000
 
 
-def Emulator(size: int, latency_ms: float):
+def start_emulator(size: int, latency_ms: float):
     """The emulator CLI in its own process, with N tasks and injected latency."""
     from airflow_workfront.emulator.testing import EmulatorProcess
 
@@ -211,7 +211,7 @@ def main() -> int:
     rss: dict[tuple[int, float], float] = {}
     for latency in latencies:
         for size in sizes:
-            emulator = Emulator(size, latency)
+            emulator = start_emulator(size, latency)
             try:
                 results = {name: run_scenario(name, emulator.base_url) for name in SCENARIOS}
             finally:
@@ -231,7 +231,7 @@ def main() -> int:
                          "-", "-"])
             checks.append((size, latency, ours, results["naive_loop"], minimum, bound))
 
-    emulator = Emulator(0, latencies[-1])
+    emulator = start_emulator(0, latencies[-1])
     try:
         bulk = bulk_create(emulator.base_url, bulk_n, singles=min(500, bulk_n))
         pokes = sensor_pokes(emulator.base_url)
