@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -103,6 +104,31 @@ def url_length(url: str, params: Params) -> int:
     return len(url.encode()) + (1 + len(query) if query else 0)
 
 
+def _decode_json(content: str | bytes) -> Any:
+    """Parse a JSON answer: with msgspec when it is installed (Airflow ships it; it parses a
+    2000-row page about twice as fast), else, or when msgspec refuses the text, with :mod:`json`.
+
+    :raises ValueError: when the text is not JSON.
+    """
+    decode = _fast_decoder()
+    if decode is not None:
+        try:
+            return decode(content)
+        except Exception:  # msgspec's DecodeError is not a ValueError; json says what is wrong
+            pass
+    return json.loads(content)
+
+
+@lru_cache(maxsize=1)
+def _fast_decoder() -> Callable[[str | bytes], Any] | None:
+    """msgspec's JSON decoder, imported on first use (not at DAG parse), or None without it."""
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - Airflow installs it; the plain client may not have it
+        return None
+    return msgspec.json.decode
+
+
 def read_response(spec: RequestSpec, status: int, content: str | bytes, retry_after: float | None = None) -> Any:
     """Return the answer's ``data`` (transformed), or raise the matching typed error.
 
@@ -119,7 +145,7 @@ def read_response(spec: RequestSpec, status: int, content: str | bytes, retry_af
             return None
         raise failure(None)
     try:
-        body = json.loads(content)
+        body = _decode_json(content)
     except ValueError:
         raise failure(None) from None
     if status >= 400 or (isinstance(body, dict) and "error" in body):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from airflow_workfront.client.dates import parse_wf_utc
 from airflow_workfront.sync.window import ONE_MS, to_utc_ms
 
 # Parameters the engine owns; a user filter on one of them would clash with the keyset filters.
@@ -41,12 +42,11 @@ def record_key(record: dict[str, Any], date_field: str) -> Key:
             f"record {obj_id or record!r} has no {date_field!r} or 'ID'; the sync needs both to page"
         )
     if isinstance(raw_date, datetime):
-        date = raw_date
-    else:
-        from airflow_workfront.client.dates import parse_wf_datetime
-
-        date = parse_wf_datetime(raw_date)
-    return Key(to_utc_ms(date), str(obj_id))
+        return Key(to_utc_ms(raw_date), str(obj_id))
+    date = parse_wf_utc(raw_date)  # already UTC; Workfront sends milliseconds, so this rarely cuts
+    if date.microsecond % 1000:
+        date = date.replace(microsecond=date.microsecond - date.microsecond % 1000)
+    return Key(date, str(obj_id))
 
 
 @dataclass(frozen=True)

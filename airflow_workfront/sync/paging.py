@@ -69,7 +69,24 @@ class KeysetReader:
             first=first,
             limit=limit,
         )
-        return [r for r in rows if key_range.contains(record_key(r, self.date_field))]
+        return self._inside(rows, key_range)
+
+    def _inside(self, rows: list[dict], key_range: KeyRange) -> list[dict]:
+        """The rows that lie inside ``key_range``.
+
+        Rows come sorted by key, so when the first and the last are inside, every row is; only
+        otherwise is each row's key parsed (a date parse per row was most of the client's CPU in a
+        100,000-row sync). Every row must still carry its date and ID.
+        """
+        if not rows:
+            return rows
+        date_field = self.date_field
+        if any(r.get(date_field) is None or r.get("ID") is None for r in rows):
+            for r in rows:
+                record_key(r, date_field)  # raises, naming the record and the missing field
+        if key_range.contains(record_key(rows[0], date_field)) and key_range.contains(record_key(rows[-1], date_field)):
+            return rows
+        return [r for r in rows if key_range.contains(record_key(r, date_field))]
 
     def count(self, key_range: KeyRange) -> int:
         """How many objects ``key_range`` holds now (one ``count`` request; none for an empty range)."""
@@ -113,7 +130,7 @@ class KeysetReader:
                 first=0,
                 limit=limit,
             )
-            rows = [r for r in raw if cursor.contains(record_key(r, self.date_field))]
+            rows = self._inside(raw, cursor)
             if rows:
                 yield rows
                 cursor = cursor.resume_after(record_key(rows[-1], self.date_field))

@@ -70,3 +70,21 @@ def test_idempotency_of_operations():
     assert RequestSpec("PUT", URL, operation="update").idempotent
     assert not RequestSpec("POST", URL, operation="create").idempotent
     assert RequestSpec("GET", URL, params=[("apiKey", "k")]).describe() == f"GET {URL}"
+
+
+@pytest.mark.parametrize("content", [
+    b'{"data": [{"ID": "t1", "big": 123456789012345678901234567890, "pct": 0.5, "name": "\\u00e9t\\u00e9"}]}',
+    '{"data": [{"ID": "t1", "big": 123456789012345678901234567890, "pct": 0.5, "name": "été"}]}'.encode("utf-16"),
+])
+def test_fast_and_plain_json_decoding_agree(content):
+    """msgspec parses most answers; what it refuses (UTF-16, huge integers) json still reads."""
+    spec = RequestSpec("GET", URL, operation="search", obj_code="TASK")
+    assert read_response(spec, 200, content) == [
+        {"ID": "t1", "big": 123456789012345678901234567890, "pct": 0.5, "name": "été"}]
+
+
+def test_broken_json_is_a_clear_error_with_the_text():
+    spec = RequestSpec("GET", URL, operation="search", obj_code="TASK")
+    with pytest.raises(WorkfrontError, match="non-JSON body") as caught:
+        read_response(spec, 200, b'{"data": [')
+    assert '{"data": [' in str(caught.value)

@@ -35,9 +35,9 @@ def normalise_value(value: Any) -> Any:
         return iso_ms(value)
     if isinstance(value, str):
         if _WF_TIMESTAMP.match(value):
-            from airflow_workfront.client.dates import parse_wf_datetime
+            from airflow_workfront.client.dates import parse_wf_utc
 
-            return iso_ms(parse_wf_datetime(value))
+            return iso_ms(parse_wf_utc(value))
         return value
     return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
 
