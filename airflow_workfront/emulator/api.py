@@ -22,7 +22,7 @@ from airflow_workfront.emulator.actions import run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
-from airflow_workfront.emulator.projection import build_tree, project
+from airflow_workfront.emulator.projection import build_tree, project, project_many
 from airflow_workfront.emulator.query import Evaluator, parse_query
 from airflow_workfront.emulator.report import run_report
 from airflow_workfront.emulator.store import Store
@@ -211,12 +211,9 @@ class WorkfrontApi:
         with self.store.lock:
             if kind == "report":
                 return json_response({"data": run_report(self.evaluator, obj_type, query)})
-            enough = None if kind == "count" else query.first + query.limit
-            matched = self.evaluator.select(obj_type, query, enough)
             if kind == "count":
-                return json_response({"data": {"count": len(matched)}})
-            page = matched[query.first:query.first + query.limit]
-            rows = [project(self.store, obj_type, r, tree) for r in page]
+                return json_response({"data": {"count": self.evaluator.count(obj_type, query)}})
+            rows = project_many(self.store, obj_type, self.evaluator.page(obj_type, query), tree)
         if query.as_map:
             return json_response({"data": {r["ID"]: r for r in rows}})
         return json_response({"data": rows})

@@ -73,6 +73,29 @@ def _target(obj_type: ObjectType | None, name: str) -> ObjectType | None:
     return catalog().get(code) if code else None
 
 
+def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: Tree) -> list[dict]:
+    """The response shape of a page of records: :func:`project` on each, with a fast path.
+
+    When every requested field is a plain field of the object (no ``*``, references, collections
+    or custom-form maps), the shape is worked out once for the page instead of once per record:
+    a 2000-row page of the sync's fields is then several times cheaper to build.
+    """
+    special = ("*", "parameterValues", "accessRules")
+    if any(name in special or name in obj_type.references or name in obj_type.collections for name in tree):
+        return [project(store, obj_type, r, tree) for r in records]
+    known = obj_type.fields
+    defaults = [(name, name in known) for name in _default_names(obj_type.code)]
+    # Requested names a default already placed keep their place (the value is the same).
+    extra = [name for name in tree if (name, True) not in defaults]
+    rows = []
+    for record in records:
+        out = {name: record.get(name) for name, always in defaults if always or name in record}
+        for name in extra:
+            out[name] = record.get(name)
+        rows.append(out)
+    return rows
+
+
 def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, defaults: bool = True) -> dict:
     """The response shape of one record."""
     out: dict[str, Any] = {}

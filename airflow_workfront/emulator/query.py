@@ -8,6 +8,7 @@ may not pass 2000, fields nest with colons up to four levels.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable
@@ -269,23 +270,39 @@ class Evaluator:
         results = (_compare(cond, value, cond.path[-1], self.store.clock.now_ms()) for value in values)
         return all(results) if negative else any(results)
 
-    def select(self, obj_type: ObjectType, query: Query, enough: int | None = None) -> list[dict]:
+    def count(self, obj_type: ObjectType, query: Query) -> int:
+        """How many records match (the sizes of index spans when the filters allow)."""
+        spans = self._index_spans(obj_type, query)
+        if spans is not None:
+            return sum(end - start for start, end in spans)
+        return len(self.select(obj_type, query))
+
+    def page(self, obj_type: ObjectType, query: Query) -> list[dict]:
+        """The matching records from ``$$FIRST``, at most ``$$LIMIT`` of them, in the requested order."""
+        first, limit = query.first, query.limit
+        return self.select(obj_type, query, first + limit, skip=first)[:limit]
+
+    def select(self, obj_type: ObjectType, query: Query, enough: int | None = None, skip: int = 0) -> list[dict]:
         """Matching records, sorted, before paging (a bisect over the date index when possible).
 
         :param enough: the caller needs only this many leading records (``$$FIRST + $$LIMIT``); when
             the candidates already come in the requested order, matching stops there.
+        :param skip: leave out this many leading records (``$$FIRST``).
         """
         records = self.store.objects[obj_type.code]
+        spans = self._index_spans(obj_type, query)
+        if spans is not None:
+            return [records[i] for i in _read_spans(self.store.index[obj_type.code], spans, enough, skip)]
         keyed = self._select_on_index(obj_type, query, enough)
         if keyed is not None:
-            return [records[i] for i in keyed]
+            return [records[i] for i in keyed[skip:]]
         candidates = self._candidates(obj_type, query)
         alternatives = query.alternatives
         in_order = not query.sort or self._index_sorted(obj_type, query, candidates) or (
             query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
         matched: list[dict] = []
         if in_order and enough is not None and not any(alternatives):  # no filters: every candidate matches
-            return [records[i] for i in candidates[:enough]]
+            return [records[i] for i in candidates[skip:enough]]
         for record in (records[i] for i in candidates):
             if not any(self.matches(obj_type, record, a) for a in alternatives):
                 continue
@@ -301,12 +318,12 @@ class Evaluator:
                 else:
                     key = lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now)  # noqa: E731
                 matched.sort(key=key, reverse=direction == "desc")
-        return matched
+        return matched[skip:] if skip else matched
 
-    def _select_on_index(self, obj_type: ObjectType, query: Query, enough: int | None) -> list[str] | None:
-        """Matching IDs read off the ``(date, ID)`` index alone, when every filter is on those two
-        fields and the order wanted is the index order (the sync's keyset pages, counts and rank
-        probes); ``None`` when the records themselves must be tested."""
+    def _index_tests(self, obj_type: ObjectType, query: Query) -> list[tuple[tuple[int, int], list[Condition]]] | None:
+        """Each alternative as ``((lo ms, hi ms), ID conditions)`` when every filter is on the date
+        and ``ID`` and the order wanted is the index order (the sync's keyset pages, counts and
+        rank probes); ``None`` when the records themselves must be tested."""
         date_field = obj_type.date_field
         if not query.alternatives or not all(query.alternatives):
             return None
@@ -317,13 +334,34 @@ class Evaluator:
         tests = []
         for conditions in query.alternatives:
             bound = _date_bounds(date_field, conditions, now)
-            id_conditions = [c for c in conditions if c.path == ("ID",)]
             if bound is None or any(c.path not in ((date_field,), ("ID",)) for c in conditions):
                 return None
             if any(c.mod not in ("eq", "gt", "gte", "lt", "lte", "between", "in") or not c.values
                    for c in conditions):
                 return None
-            tests.append((bound, id_conditions))
+            tests.append((bound, [c for c in conditions if c.path == ("ID",)]))
+        return tests
+
+    def _index_spans(self, obj_type: ObjectType, query: Query) -> list[tuple[int, int]] | None:
+        """The matches as disjoint slices of the ``(date, ID)`` index, found by bisection, when
+        every alternative is one slice; ``None`` otherwise."""
+        tests = self._index_tests(obj_type, query)
+        if tests is None:
+            return None
+        keys = self.store.index[obj_type.code]
+        spans = [_index_span(keys, bound, ids) for bound, ids in tests]
+        if any(span is None for span in spans):
+            return None
+        return _merge_spans(spans)
+
+    def _select_on_index(self, obj_type: ObjectType, query: Query, enough: int | None) -> list[str] | None:
+        """Matching IDs read off the ``(date, ID)`` index entry by entry, when every filter is on
+        those two fields but some alternative is not one slice of it (ID lists, ID ranges over
+        several dates); ``None`` when the records themselves must be tested."""
+        tests = self._index_tests(obj_type, query)
+        if tests is None:
+            return None
+        now = self.store.clock.now_ms()
         lo = min(b[0] for b, _ in tests)
         hi = max(b[1] for b, _ in tests)
         found: list[str] = []
@@ -373,6 +411,66 @@ class _IndexOrder(list):
 
 class _IdOrder(list):
     """A list of IDs in ascending ID order."""
+
+
+def _index_span(keys: list[tuple[int, str]], bound: tuple[int, int],
+                id_conditions: list[Condition]) -> tuple[int, int] | None:
+    """Where one alternative's matches lie in the sorted ``(date ms, ID)`` index, as ``[start, end)``.
+
+    A date range alone is one slice, and so is one millisecond with ID comparisons (the sync's
+    ``date eq AND ID gt`` tie-breaker); both are found by bisection, so counts and rank probes cost
+    no scan. Anything else (ID conditions over a date range, ``in`` lists) is not one slice:
+    ``None``, and the caller tests the entries one by one.
+    """
+    lo, hi = bound
+    start, end = bisect.bisect_left(keys, (lo, "")), bisect.bisect_right(keys, (hi, "\uffff"))
+    if not id_conditions:
+        return start, end
+    if lo != hi:
+        return None
+    for cond in id_conditions:
+        if cond.mod not in ("eq", "gt", "gte", "lt", "lte") or len(cond.values) != 1:
+            return None
+        at = (lo, cond.values[0])
+        if cond.mod in ("eq", "gte"):
+            start = max(start, bisect.bisect_left(keys, at))
+        if cond.mod == "gt":
+            start = max(start, bisect.bisect_right(keys, at))
+        if cond.mod in ("eq", "lte"):
+            end = min(end, bisect.bisect_right(keys, at))
+        if cond.mod == "lt":
+            end = min(end, bisect.bisect_left(keys, at))
+    return start, max(start, end)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Index spans made disjoint and sorted (alternatives may overlap: each entry counts once)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _read_spans(keys: list[tuple[int, str]], spans: list[tuple[int, int]], enough: int | None,
+                skip: int) -> list[str]:
+    """The IDs at positions ``[skip, enough)`` of the disjoint ``spans``, in index order."""
+    found: list[str] = []
+    position = 0  # rank of the first entry of the current span among all matches
+    for start, end in spans:
+        size = end - start
+        lo = max(0, skip - position)
+        hi = size if enough is None else min(size, enough - position)
+        if lo < hi:
+            found.extend(obj_id for _, obj_id in keys[start + lo:start + hi])
+        position += size
+        if enough is not None and position >= enough:
+            break
+    return found
 
 
 def _date_bounds(date_field: str, conditions: list[Condition], now: int) -> tuple[int, int] | None:
