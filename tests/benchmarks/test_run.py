@@ -14,13 +14,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_benchmark_scenario_runs_at_a_tiny_size():
     out = subprocess.run([sys.executable, "benchmarks/run.py", "--sizes", "2500", "--latencies", "0", "--bulk", "150",
-                          "--no-write"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+                          "--no-write", "--no-prior-art"], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {line.split("|")[3].strip(): line.split("|")[4].strip() for line in out.stdout.splitlines()
             if line.startswith("| 2,500 |")}
+    objects = {line.split("|")[3].strip(): line.split("|")[5].strip() for line in out.stdout.splitlines()
+               if line.startswith("| 2,500 |")}
     assert rows["naive loop, 100/page"] == "26"  # 25 full pages and a short one
     assert rows["sequential, 2000/page"] == "2"
-    assert rows["bound: ceil(N/2000) over 10 slots"] == "2"
-    assert rows["this provider (SyncEngine)"] == "3"  # first page, one count, the rest
+    assert rows["bound: ceil(N/2000) requests over 10 slots"] == "2"
+    assert rows["this provider (SyncEngine, keyset partitions)"] == "3"  # first page, one count, the rest
+    assert rows["parallel offsets, 10 at once (unsafe under edits)"] == "3"  # one count, two pages at once
+    assert rows["python-workfront 0.8.0, 2000/page"].startswith("not run: --no-prior-art")
+    assert {label: n for label, n in objects.items() if n} == dict.fromkeys(
+        ["this provider (SyncEngine, keyset partitions)", "naive loop, 100/page", "sequential, 2000/page",
+         "parallel offsets, 10 at once (unsafe under edits)"], "2,500")
     assert "bulk create of 150: ceil(N/100) requests | 2 vs 2 | yes" in out.stdout
     assert "WorkfrontChangeSensor 1, WorkfrontJournalSensor 1" in out.stdout
