@@ -97,3 +97,12 @@ def test_churn_edits_between_searches(wf, emulator):
     edits = data(wf.get("/journalentry/count", params={"objObjCode": "TASK", "changeType": "E"}))["count"]
     assert edits >= 3
     assert data(wf.get("/task/count"))["count"] == 59  # count is not a search: no churn
+
+
+def test_churn_never_touches_journal_entries(wf, emulator):
+    emulator.control.set_faults(churn={"every_n_searches": 1, "edits": 3, "deletes": 1}, random_seed=3)
+    data(wf.get("/task/search"))  # one delete, journaled
+    journal = data(wf.get("/journalentry/search", params={"$$LIMIT": 2000, "fields": "changeType"}))
+    again = data(wf.get("/journalentry/search", params={"$$LIMIT": 2000, "fields": "changeType"}))
+    assert again == journal  # searching the journal neither edits nor deletes its entries
+    assert any(e["changeType"] == "D" for e in again)
