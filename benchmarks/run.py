@@ -347,8 +347,8 @@ def target_rows(results: list[dict], sizes: list[int], latencies: list[float], b
             pages = ours["requests"] - ours["planning"]
             row(f"requests, {size:,} tasks at {latency:g} ms: ceil(N/2000) + planning",
                 f"{ours['requests']} = {pages} searches (ceil(N/2000) = {math.ceil(size / PAGE)}) + "
-                f"{ours['planning']} planning (1 count, {max(0, ours['planning'] - 1)} probes)",
-                pages <= math.ceil(size / PAGE) + 1 and ours["planning"] <= CONCURRENCY)
+                f"{ours['planning']} count",
+                pages <= math.ceil(size / PAGE) + 1 and ours["planning"] <= 1)
             if not latency:
                 continue
             bound = network_bound(size, latency)

@@ -323,7 +323,7 @@ class Evaluator:
     def _index_tests(self, obj_type: ObjectType, query: Query) -> list[tuple[tuple[int, int], list[Condition]]] | None:
         """Each alternative as ``((lo ms, hi ms), ID conditions)`` when every filter is on the date
         and ``ID`` and the order wanted is the index order (the sync's keyset pages, counts and
-        rank probes); ``None`` when the records themselves must be tested."""
+        offset pages); ``None`` when the records themselves must be tested."""
         date_field = obj_type.date_field
         if not query.alternatives or not all(query.alternatives):
             return None
@@ -418,7 +418,7 @@ def _index_span(keys: list[tuple[int, str]], bound: tuple[int, int],
     """Where one alternative's matches lie in the sorted ``(date ms, ID)`` index, as ``[start, end)``.
 
     A date range alone is one slice, and so is one millisecond with ID comparisons (the sync's
-    ``date eq AND ID gt`` tie-breaker); both are found by bisection, so counts and rank probes cost
+    ``date eq AND ID gt`` tie-breaker); both are found by bisection, so counts and offset pages cost
     no scan. Anything else (ID conditions over a date range, ``in`` lists) is not one slice:
     ``None``, and the caller tests the entries one by one.
     """

@@ -2,7 +2,8 @@
 
 A run reads the window's first page; when it is full, one ``count`` sizes the rest, which is split
 into partitions of whole pages (:mod:`~airflow_workfront.sync.planner`) and read in parallel by at
-most ``max_concurrency`` workers, each paging by key (:mod:`~airflow_workfront.sync.paging`). Pages
+most ``max_concurrency`` workers: each finds its cut with its first page, read by offset, then
+pages by key (:mod:`~airflow_workfront.sync.paging`) up to the next partition's cut. Pages
 go to the sink one at a time as they arrive, so memory holds at most one page per worker. Then the
 window's deletions are applied (journal entries or ID reconciliation).
 """
@@ -14,12 +15,13 @@ import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import timedelta
+from threading import BrokenBarrierError
 from typing import Any
 
 from airflow_workfront.sync.deletes import journal_deleted_ids, missing_ids, workfront_ids
 from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_key
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
-from airflow_workfront.sync.planner import Partition, plan_partitions
+from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
 from airflow_workfront.sync.summary import SyncSummary
 from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
@@ -132,26 +134,59 @@ class SyncEngine:
         remaining = reader.count(remainder)
         summary.planning_requests += 1
         summary.counted += remaining
-        partitions, probes = plan_partitions(
-            reader, remainder, remaining, self.max_workers, self.pages_per_partition
-        )
-        summary.planning_requests += probes
-        summary.partitions = len(partitions)
+        partitions = plan_partitions(remaining, self.page_size, self.max_workers, self.pages_per_partition)
         if not partitions:
             return
+        if len(partitions) == 1:
+            summary.partitions = 1
+            for page, rows in enumerate(reader.pages(remainder, remaining)):
+                self._write(sink, rows, 1, page, summary)
+            return
         log.info("%s: %d more objects counted, reading them in %d partition(s)", self.obj_code, remaining, len(partitions))
-        with ThreadPoolExecutor(max_workers=min(self.max_workers, len(partitions)), thread_name_prefix="wf-sync") as pool:
-            futures = [pool.submit(self._drain, reader, p, sink, summary) for p in partitions]
+        board = CutBoard(len(partitions))
+        with ThreadPoolExecutor(max_workers=len(partitions), thread_name_prefix="wf-sync") as pool:
+            futures = [pool.submit(self._read_partition, reader, remainder, p, board, sink, summary) for p in partitions]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
                 stop.set()  # the other workers stop before their next request
+                board.abort()  # and none waits for a cut that will not come
                 wait(futures)
                 errors = [f.exception() for f in futures if f.exception() is not None]
                 raise next((e for e in errors if not isinstance(e, SyncCancelled)), errors[0])
+        summary.partitions = len(board.kept())
 
-    def _drain(self, reader: KeysetReader, partition: Partition, sink: Sink, summary: SyncSummary) -> None:
-        for page, rows in enumerate(reader.pages(partition.key_range, partition.expected, partition.bounded)):
+    def _read_partition(
+        self, reader: KeysetReader, remainder: KeyRange, partition: Partition, board: CutBoard, sink: Sink,
+        summary: SyncSummary,
+    ) -> None:
+        """Read one partition: its first page (by key, or by offset to find its cut), then by key."""
+        limit = partition.first_limit(self.page_size)
+        try:
+            if partition.cut_rank is None:
+                raw, sent = reader.read_page(remainder, limit)
+                cut = None
+            else:
+                raw, sent = reader.read_page(remainder, limit, first=partition.cut_rank)
+                cut = record_key(raw[0], self.date_field) if raw else None
+            bounds = board.settle(partition.index, cut)
+        except BrokenBarrierError:
+            raise SyncCancelled(f"{self.obj_code} sync stopped because another partition failed") from None
+        except BaseException:
+            board.abort()
+            raise
+        if bounds is None:
+            log.info("%s: partition %d dropped, its cut moved while the run read (data changed)",
+                     self.obj_code, partition.index)
+            return
+        after, upto = bounds
+        key_range = remainder if after is None else remainder.resume_after(after)
+        if upto is not None:
+            key_range = key_range.bounded_by(upto)
+        if cut is not None:  # the cut row belongs to the partition before
+            raw, sent, limit = raw[1:], sent - 1, limit - 1
+        first_page = (reader.inside(raw, key_range), limit, sent)
+        for page, rows in enumerate(reader.pages(key_range, partition.expected, first_page=first_page)):
             self._write(sink, rows, partition.index, page, summary)
 
     def _write(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:

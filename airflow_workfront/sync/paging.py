@@ -1,4 +1,4 @@
-"""One object type read in keyset order: pages, counts and rank probes over a :class:`KeyRange`.
+"""One object type read in keyset order: pages and counts over a :class:`KeyRange`.
 
 The reader knows how many objects a range held when it was counted and uses that to ask for no
 more rows than needed, so a range costs ``ceil(n / page_size)`` searches and no empty trailing page
@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from airflow_workfront.sync.keyset import Key, KeyRange, build_filters, record_key, sort_spec
+from airflow_workfront.sync.keyset import KeyRange, build_filters, record_key, sort_spec
 
 
 class SyncCancelled(Exception):
@@ -69,9 +69,9 @@ class KeysetReader:
             first=first,
             limit=limit,
         )
-        return self._inside(rows, key_range)
+        return self.inside(rows, key_range)
 
-    def _inside(self, rows: list[dict], key_range: KeyRange) -> list[dict]:
+    def inside(self, rows: list[dict], key_range: KeyRange) -> list[dict]:
         """The rows that lie inside ``key_range``.
 
         Rows come sorted by key, so when the first and the last are inside, every row is; only
@@ -96,46 +96,60 @@ class KeysetReader:
         self._check_stop()
         return int(self.client.count(self.obj_code, filters=filters))
 
-    def probe(self, key_range: KeyRange, rank: int) -> Key | None:
-        """The key of the object at 0-based ``rank`` inside ``key_range`` (one 1-row search), if any."""
-        rows = self.search(key_range, limit=1, first=rank, fields=["ID", self.date_field])
-        return record_key(rows[0], self.date_field) if rows else None
+    def read_page(self, key_range: KeyRange, limit: int, first: int = 0) -> tuple[list[dict], int]:
+        """One search over ``key_range`` from rank ``first``: ``(rows, rows the server sent)``.
 
-    def pages(self, key_range: KeyRange, expected: int | None = None, bounded: bool = False) -> Iterator[list[dict]]:
+        Nothing is dropped: a partition's offset page is cut to its range by the caller, once the
+        range is known.
+        """
+        filters = build_filters(key_range, self.date_field, self.user_filters)
+        if filters is None or limit <= 0:
+            return [], 0
+        self._check_stop()
+        rows = self.client.search_page(
+            self.obj_code, filters=filters, fields=self.fields, sort=sort_spec(self.date_field), first=first,
+            limit=limit,
+        )
+        return rows, len(rows)
+
+    def pages(
+        self, key_range: KeyRange, expected: int | None = None, first_page: tuple[list[dict], int, int] | None = None
+    ) -> Iterator[list[dict]]:
         """Yield the pages of ``key_range`` in order until it is exhausted.
 
-        :param expected: Objects the range held when planned. With it, a page asks for what is
-            left plus one (capped at the page size), so a short page proves the end.
-        :param bounded: The range ends at a key taken from the data when planning. Its planned
-            count is not trusted either: deletes and edits between the planner's rank probes shift
-            ranks, so such a range can hold more than planned. The planner cuts bounded ranges one
-            object short of whole pages, so the "+1" row costs no extra request.
+        A range is exhausted by a short page, by rows past its end, or by reading its upper key
+        (``upto``: the next partition's cut), so a bounded range of whole pages needs no extra
+        request to prove its end.
+
+        :param expected: Objects the range held when planned. A page asks for what is left (plus
+            one for a range without an upper key, so a short page proves the end), at most a page.
+            Ranks shift while data changes, so a range can hold more than planned: past the plan,
+            pages are full-size until an end shows.
+        :param first_page: ``(rows, asked, sent)`` of a first search already made for this range
+            (``rows`` already cut to it); paging goes on from there.
         """
-        remaining = expected
+        left = expected
         cursor = key_range
+        pending = first_page
         while True:
-            if remaining is None or remaining < 0:
-                limit = self.page_size
+            if pending is not None:
+                rows, limit, sent = pending
+                pending = None
             else:
-                limit = min(self.page_size, remaining + 1)
-            filters = build_filters(cursor, self.date_field, self.user_filters)
-            if filters is None:
-                return
-            self._check_stop()
-            raw = self.client.search_page(
-                self.obj_code,
-                filters=filters,
-                fields=self.fields,
-                sort=sort_spec(self.date_field),
-                first=0,
-                limit=limit,
-            )
-            rows = self._inside(raw, cursor)
+                limit = self._limit(left, bounded=cursor.upto is not None)
+                raw, sent = self.read_page(cursor, limit)
+                rows = self.inside(raw, cursor)
+            last_key = record_key(rows[-1], self.date_field) if rows else None
             if rows:
                 yield rows
-                cursor = cursor.resume_after(record_key(rows[-1], self.date_field))
-            if remaining is not None:
-                remaining -= len(rows)
-            # A short page, or rows past the range's end, mean the range is exhausted.
-            if len(raw) < limit or len(rows) < len(raw):
+                cursor = cursor.resume_after(last_key)
+            if left is not None:
+                left -= len(rows)
+            if sent < limit or len(rows) < sent or (last_key is not None and last_key == key_range.upto):
                 return
+
+    def _limit(self, left: int | None, bounded: bool) -> int:
+        """Rows to ask for when ``left`` objects are still expected (``None``: unknown)."""
+        if left is None or left < 0 or (bounded and left == 0):
+            return self.page_size
+        return min(self.page_size, left + (0 if bounded else 1))

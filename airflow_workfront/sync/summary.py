@@ -21,7 +21,7 @@ class SyncSummary:
         for the SQL sink; file sinks count every row written).
     :param deleted: Rows removed from the sink (journal ``D`` entries or ID reconciliation).
     :param requests: Workfront API requests made, read from the client's statistics.
-    :param planning_requests: Of those, the counts and probes spent planning partitions.
+    :param planning_requests: Of those, the count that sized the partitions (0 or 1).
     :param pages: Search pages that returned objects.
     :param partitions: Partitions read in parallel after the first page.
     :param high_water_mark: The largest ``(date, ID)`` read, or ``None`` for an empty window.

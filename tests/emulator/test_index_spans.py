@@ -1,6 +1,6 @@
 """Keyset filters answered from the (date, ID) index agree with testing every entry.
 
-The sync's pages, counts and rank probes are answered by bisecting the index; these tests draw
+The sync's pages, counts and offset pages are answered by bisecting the index; these tests draw
 random keyset filters (including ties on one millisecond and overlapping alternatives) and
 compare the answers with a plain scan of the index written here.
 """
@@ -24,7 +24,7 @@ def emulator():
     emu = Emulator(EmulatorConfig(seed="empty", seed_size=600, clock="2026-03-02T10:00:00Z"))
     keys = emu.store.index["TASK"]
     # Ties: give a run of tasks the same millisecond, as a bulk edit does.
-    for ms, obj_id in keys[100:140]:
+    for _ms, obj_id in keys[100:140]:
         emu.store.objects["TASK"][obj_id]["lastUpdateDate"] = format_wf(keys[100][0])
     emu.store.index["TASK"] = sorted((keys[100][0] if 100 <= n < 140 else ms, obj_id)
                                      for n, (ms, obj_id) in enumerate(keys))

@@ -74,8 +74,9 @@ def test_more_ties_at_one_timestamp_than_a_page_holds_are_all_read_once():
     s = SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
     assert len(sink.rows) == 27 and set(sink.writes.values()) == {1}
     assert {o["ID"] for o in objs} <= set(sink.rows)
-    # 27 objects in pages of 5: 6 pages, plus one count and one probe to split the 22 after page 1.
-    assert s.requests == math.ceil(27 / 5) + 2 and s.planning_requests == 2 and s.partitions == 2
+    # 27 objects in pages of 5: 6 pages, plus one count to split the 22 after page 1 in two (the
+    # second partition's first page, read by offset, finds its cut: no probe request).
+    assert s.requests == math.ceil(27 / 5) + 1 and s.planning_requests == 1 and s.partitions == 2
 
 
 def test_exact_multiple_of_the_page_size_costs_one_tiny_confirmation():
@@ -104,10 +105,10 @@ def test_large_window_is_split_into_partitions_with_near_minimal_requests(n, pag
     sink = RecordingSink()
     s = SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
     assert len(sink.rows) == n and set(sink.writes.values()) == {1}
-    # Bounded partitions hold whole pages less one (their last page asks for one more row than
-    # planned, proving their end), so the objects they leave go to the last partition: besides
-    # planning (1 count + one probe per cut) a run costs at most one search more than the minimum.
-    assert s.planning_requests == 1 + (s.partitions - 1)
+    # Bounded partitions end at the next partition's cut, which they read as their last row, so
+    # their whole pages prove their end; only the last partition may need one search more than
+    # the minimum to see a short page. Planning is the one count.
+    assert s.planning_requests == 1
     assert math.ceil(n / page) <= s.requests - s.planning_requests <= math.ceil(n / page) + 1
     assert math.ceil(n / page) <= s.pages <= math.ceil(n / page) + 1
     assert 1 < s.partitions <= workers
@@ -290,19 +291,42 @@ def test_reconcile_against_a_sqlite_table_streams_ids_in_chunks(tmp_path, monkey
     assert {r[0] for r in sink.hook.get_records("SELECT ID FROM wf_task")} == set(wf.objects["TASK"])
 
 
-def test_deletes_between_rank_probes_cannot_hide_objects_in_a_partition():
-    """Regression: probes run one after another while data changes, so a bounded partition can
-    end up holding more objects than planned; it must still be read to its end."""
+def test_deletes_between_offset_pages_cannot_hide_objects_in_a_partition():
+    """Regression: partitions find their cuts with offset pages read while data changes, so a
+    delete before a cut shifts the ranks of the next; a partition must then read on to its cut."""
     wf = FakeWorkfront(page_size=10, max_concurrency=4)
     seed(wf, 100, step_ms=500)
     early = sorted(wf.objects["TASK"])[10:14]  # after the first page, before every cut
 
-    def delete_before_each_probe(client, call):
-        filters_first_limit = client.calls[-1] if client.calls else None
-        if filters_first_limit and filters_first_limit[3] > 0 and filters_first_limit[4] == 1 and early:
+    def delete_once_offset_pages_began(client, call):
+        if early and any(c[0] == "search" and c[3] > 0 for c in client.calls):
             client.delete("TASK", early.pop(0), journal=False)
 
-    wf.before_search = delete_before_each_probe
+    wf.before_search = delete_once_offset_pages_began
     sink = RecordingSink()
-    SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
+    s = SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
+    assert not early, "the test deleted nothing between offset pages: it would prove nothing"
     assert set(wf.objects["TASK"]) <= set(sink.rows)  # every object still there was read
+    assert set(sink.writes.values()) == {1} and s.partitions > 1
+
+
+def test_cuts_lost_when_data_shrinks_are_dropped_and_nothing_is_missed():
+    """Deleting most of a window after the count leaves later offset pages empty: their
+    partitions are dropped and the partitions before them read on to the window's end."""
+    wf = FakeWorkfront(page_size=10, max_concurrency=4)
+    seed(wf, 100, step_ms=500)
+    doomed = sorted(wf.objects["TASK"])[40:95]
+
+    def shrink_at_the_first_offset_page(client, call):
+        if doomed and any(c[0] == "search" and c[3] > 0 for c in client.calls):
+            for obj_id in doomed:
+                client.delete("TASK", obj_id, journal=False)
+            doomed.clear()
+
+    wf.before_search = shrink_at_the_first_offset_page
+    sink = RecordingSink()
+    s = SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
+    assert not doomed
+    assert set(wf.objects["TASK"]) <= set(sink.rows)
+    assert set(sink.writes.values()) == {1}
+    assert s.partitions < 4  # the plan had four; the empty cuts were dropped
