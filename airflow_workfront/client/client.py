@@ -64,6 +64,7 @@ class WorkfrontClient:
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = config.user_agent
         self._slots = sync_slots(config.base_url, config.max_concurrency)
+        self._parsing = threading.BoundedSemaphore(config.max_parsing)
         self._sleep = sleep
         self._rng = random.Random()
 
@@ -72,6 +73,18 @@ class WorkfrontClient:
     def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         with self._slots:
             return self._session.request(method, url, timeout=self.config.timeout, verify=self.config.verify_ssl, **kwargs)
+
+    def _answer(self, spec: RequestSpec, response: requests.Response) -> Any:
+        """Read and parse one answer's body, at most ``max_parsing`` at once (see ClientConfig):
+        ten 2000-row pages arriving together would otherwise all be in memory twice over."""
+        try:
+            with self._parsing:
+                if spec.raw:
+                    return self._raw_answer(spec, response)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                return read_response(spec, response.status_code, response.content, retry_after)
+        finally:
+            response.close()
 
     def _transport_error(self, spec_operation: str, obj_code: str | None, target: str | None,
                          exc: Exception) -> WorkfrontTransportError:
@@ -133,21 +146,17 @@ class WorkfrontClient:
             log.debug("Workfront %s (%s)", spec.describe(), spec.operation)
             before_send = False
             try:
+                # stream=True: the body is read in _answer, under the parsing cap.
                 response = self._http(
                     spec.method, spec.url, params=spec.params or None, data=spec.data, files=spec.files,
-                    json=spec.json_body, headers=headers,
+                    json=spec.json_body, headers=headers, stream=True,
                 )
+                return self._answer(spec, response)
             except requests.RequestException as exc:
                 before_send = isinstance(exc, requests.ConnectTimeout) or "NewConnectionError" in repr(exc)
                 error: WorkfrontError = self._transport_error(spec.operation, spec.obj_code, spec.target, exc)
-            else:
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                try:
-                    if spec.raw:
-                        return self._raw_answer(spec, response)
-                    return read_response(spec, response.status_code, response.content, retry_after)
-                except WorkfrontError as exc:
-                    error = exc
+            except WorkfrontError as exc:
+                error = exc
             self.stats.record_error(type(error).__name__)
             if (isinstance(error, WorkfrontAuthenticationError) and auth.renewable and token_used not in refused
                     and len(refused) < MAX_RENEWALS_PER_CALL):

@@ -26,6 +26,9 @@ class ClientConfig:
     :param max_concurrency: Requests in flight at once, per process and base URL.
     :param verify_ssl: Verify TLS certificates.
     :param page_size: Rows per search page (at most 2000).
+    :param max_parsing: Answers read and parsed at once, per client. Parsing holds the GIL, so
+        more than a couple is no faster, but each holds a page in memory (about 4 MB for 2000
+        rows); the other requests in flight wait with their bodies still on the socket.
     :param user_agent: The ``User-Agent`` header.
     """
 
@@ -39,6 +42,7 @@ class ClientConfig:
     max_concurrency: int = 10
     verify_ssl: bool = True
     page_size: int = MAX_PAGE_SIZE
+    max_parsing: int = 2
     user_agent: str = field(default=f"airflow-provider-workfront/{__version__}")
 
     def __post_init__(self) -> None:
@@ -49,6 +53,8 @@ class ClientConfig:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {self.page_size}")
         if self.max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, got {self.max_concurrency}")
+        if self.max_parsing < 1:
+            raise ValueError(f"max_parsing must be at least 1, got {self.max_parsing}")
         if self.max_retries < 0:
             raise ValueError(f"max_retries must not be negative, got {self.max_retries}")
 

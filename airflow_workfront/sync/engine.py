@@ -103,10 +103,12 @@ class SyncEngine:
         if not read_window.is_empty:
             whole = KeyRange(read_window.start, read_window.end)
             first = reader.search(whole, limit=self.page_size)
-            summary.counted = len(first)
+            summary.counted, full = len(first), len(first) == self.page_size
             self._write(sink, first, 0, 0, summary)
-            if len(first) == self.page_size:
-                self._read_rest(reader, whole.resume_after(record_key(first[-1], self.date_field)), sink, summary, stop)
+            after = record_key(first[-1], self.date_field) if first else None
+            del first  # not held while the rest is read
+            if full:
+                self._read_rest(reader, whole.resume_after(after), sink, summary, stop)
 
         if self.deletes == "journal":
             for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
@@ -141,6 +143,7 @@ class SyncEngine:
             summary.partitions = 1
             for page, rows in enumerate(reader.pages(remainder, remaining)):
                 self._write(sink, rows, 1, page, summary)
+                del rows  # not held while the next page is read
             return
         log.info("%s: %d more objects counted, reading them in %d partition(s)", self.obj_code, remaining, len(partitions))
         board = CutBoard(len(partitions))
@@ -185,9 +188,11 @@ class SyncEngine:
             key_range = key_range.bounded_by(upto)
         if cut is not None:  # the cut row belongs to the partition before
             raw, sent, limit = raw[1:], sent - 1, limit - 1
-        first_page = (reader.inside(raw, key_range), limit, sent)
-        for page, rows in enumerate(reader.pages(key_range, partition.expected, first_page=first_page)):
+        pages = reader.pages(key_range, partition.expected, first_page=(reader.inside(raw, key_range), limit, sent))
+        del raw  # the reader holds the first page now, and lets it go once written
+        for page, rows in enumerate(pages):
             self._write(sink, rows, partition.index, page, summary)
+            del rows  # not held while the next page is read
 
     def _write(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:
         """Hand one page to the sink (one at a time) and log progress."""

@@ -130,22 +130,26 @@ class KeysetReader:
         """
         left = expected
         cursor = key_range
-        pending = first_page
+        pending, first_page = first_page, None
         while True:
             if pending is not None:
-                rows, limit, sent = pending
-                pending = None
+                (rows, limit, sent), pending = pending, None
             else:
                 limit = self._limit(left, bounded=cursor.upto is not None)
                 raw, sent = self.read_page(cursor, limit)
                 rows = self.inside(raw, cursor)
+                del raw
+            kept = len(rows)
             last_key = record_key(rows[-1], self.date_field) if rows else None
             if rows:
                 yield rows
                 cursor = cursor.resume_after(last_key)
+            # Let the page go before the next request: holding it while the next one arrives
+            # doubled the memory of a 10-worker sync.
+            del rows
             if left is not None:
-                left -= len(rows)
-            if sent < limit or len(rows) < sent or (last_key is not None and last_key == key_range.upto):
+                left -= kept
+            if sent < limit or kept < sent or (last_key is not None and last_key == key_range.upto):
                 return
 
     def _limit(self, left: int | None, bounded: bool) -> int:

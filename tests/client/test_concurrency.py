@@ -102,3 +102,29 @@ def test_reset_forgets_semaphores():
     slot = concurrency.sync_slots("https://a", 3)
     concurrency.reset()
     assert concurrency.sync_slots("https://a", 3) is not slot
+
+
+def test_answers_are_parsed_at_most_max_parsing_at_once(sleep, monkeypatch):
+    """Requests stay in flight up to max_concurrency; reading and parsing bodies is capped lower."""
+    from airflow_workfront.client import client as client_module
+
+    parsing = {"now": 0, "max": 0}
+    lock = threading.Lock()
+    real = client_module.read_response
+
+    def slow_read_response(*args, **kwargs):
+        with lock:
+            parsing["now"] += 1
+            parsing["max"] = max(parsing["max"], parsing["now"])
+        time.sleep(0.01)
+        with lock:
+            parsing["now"] -= 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client_module, "read_response", slow_read_response)
+    transport = SlowTransport()
+    with WorkfrontClient(make_config(max_concurrency=6, max_parsing=2), session=session_with(transport),
+                         sleep=sleep) as wf:
+        hammer([wf], 24)
+    assert transport.max_in_flight == 6
+    assert parsing["max"] == 2
