@@ -46,7 +46,8 @@ class SyncEngine:
     :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
         name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID),
         ``"none"``, or ``"auto"``: journal, except for journal-like objects (JRNLE, NOTE...).
-    :param pages_per_partition: Smallest partition in pages (each extra partition costs one request).
+    :param pages_per_partition: Smallest partition in pages. Partitions cost no extra request, so
+        the default, 1, reads a window of up to ``max_workers`` pages in one round trip after the count.
     """
 
     def __init__(
@@ -60,7 +61,7 @@ class SyncEngine:
         page_size: int | None = None,
         max_workers: int | None = None,
         deletes: str = "auto",
-        pages_per_partition: int = 2,
+        pages_per_partition: int = 1,
     ) -> None:
         self.client = client
         self.obj_code = obj_code.upper()

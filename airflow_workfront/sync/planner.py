@@ -53,7 +53,7 @@ class Partition:
         return max(1, min(page_size, wanted))
 
 
-def plan_partitions(remaining: int, page_size: int, max_partitions: int, pages_per_partition: int = 2) -> list[Partition]:
+def plan_partitions(remaining: int, page_size: int, max_partitions: int, pages_per_partition: int = 1) -> list[Partition]:
     """Plan the partitions of a remainder that held ``remaining`` objects when counted.
 
     :param max_partitions: Upper bound on partitions (the worker pool size).
@@ -62,6 +62,9 @@ def plan_partitions(remaining: int, page_size: int, max_partitions: int, pages_p
     """
     if remaining <= 0:
         return []
+    # Each later partition repeats one row (its cut); with no more partitions than rows in a page,
+    # those repeats cost at most one search in all.
+    max_partitions = min(max_partitions, page_size)
     pages = math.ceil(remaining / page_size)
     count = max(1, min(max_partitions, pages // max(1, pages_per_partition)))
     per_pages = math.ceil(pages / count)
@@ -71,7 +74,9 @@ def plan_partitions(remaining: int, page_size: int, max_partitions: int, pages_p
     later = first - 1  # a later partition's first page also carries the previous one's last object
     partitions = [Partition(1, None, first, last=False)]
     placed = first
-    while len(partitions) < count - 1 and remaining - placed > later:
+    # More partitions than `count` when they fit: a last partition holding less than a page
+    # less two rows ends within its first page.
+    while len(partitions) < max_partitions - 1 and remaining - placed > later:
         partitions.append(Partition(len(partitions) + 1, placed - 1, later, last=False))
         placed += later
     partitions.append(Partition(len(partitions) + 1, placed - 1, remaining - placed, last=True))

@@ -74,9 +74,10 @@ def test_more_ties_at_one_timestamp_than_a_page_holds_are_all_read_once():
     s = SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
     assert len(sink.rows) == 27 and set(sink.writes.values()) == {1}
     assert {o["ID"] for o in objs} <= set(sink.rows)
-    # 27 objects in pages of 5: 6 pages, plus one count to split the 22 after page 1 in two (the
-    # second partition's first page, read by offset, finds its cut: no probe request).
-    assert s.requests == math.ceil(27 / 5) + 1 and s.planning_requests == 1 and s.partitions == 2
+    # 27 objects in pages of 5: the first page, one count, then five partitions of one page (each
+    # later one's page starts with its cut, so it holds 4 new objects) and the last with the 5
+    # left: 7 searches, one more than ceil(27/5), and no probe request.
+    assert s.requests == math.ceil(27 / 5) + 1 + 1 and s.planning_requests == 1 and s.partitions == 5
 
 
 def test_exact_multiple_of_the_page_size_costs_one_tiny_confirmation():
@@ -93,7 +94,7 @@ def test_exact_multiple_of_the_page_size_costs_one_tiny_confirmation():
 def test_remainder_asks_for_what_is_left_plus_one_so_no_empty_trailing_page():
     wf = FakeWorkfront(page_size=5)
     seed(wf, 12)
-    s = SyncEngine(wf, "TASK", deletes="none").run(W1, RecordingSink())
+    s = SyncEngine(wf, "TASK", deletes="none", max_workers=1).run(W1, RecordingSink())
     assert ops(wf) == [("search", "TASK", 5), ("count", "TASK", 0), ("search", "TASK", 5), ("search", "TASK", 3)]
     assert s.requests == math.ceil(12 / 5) + 1
 

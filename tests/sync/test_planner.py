@@ -25,8 +25,18 @@ def test_a_100k_window_is_ten_partitions_of_five_pages():
 
 def test_small_remainders_are_one_partition():
     assert plan_partitions(0, 2000, 10) == []
-    assert plan_partitions(3_999, 2000, 10) == [Partition(1, None, 3_999, last=True)]  # two pages: one worker
+    assert plan_partitions(2_000, 2000, 10) == [Partition(1, None, 2_000, last=True)]
     assert plan_partitions(50, 10, 1) == [Partition(1, None, 50, last=True)]
+    assert plan_partitions(3_999, 2000, 10, pages_per_partition=2) == [Partition(1, None, 3_999, last=True)]
+
+
+def test_two_pages_are_two_partitions_read_at_once():
+    assert plan_partitions(3_999, 2000, 10) == [Partition(1, None, 2_000, last=False),
+                                                Partition(2, 1_999, 1_999, last=True)]
+
+
+def test_no_more_partitions_than_rows_in_a_page():
+    assert len(plan_partitions(1_000, 3, 10)) == 3
 
 
 @pytest.mark.parametrize("seed", range(300))
@@ -36,7 +46,7 @@ def test_plans_cover_the_remainder_exactly(seed):
     remaining = rng.randint(1, 60 * page)
     workers, per = rng.randint(1, 12), rng.randint(1, 4)
     plan = plan_partitions(remaining, page, workers, per)
-    assert 1 <= len(plan) <= workers
+    assert 1 <= len(plan) <= min(workers, page)
     assert sum(p.expected for p in plan) == remaining
     assert [p.index for p in plan] == list(range(1, len(plan) + 1))
     assert [p.last for p in plan] == [False] * (len(plan) - 1) + [True]
