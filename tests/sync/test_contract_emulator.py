@@ -8,6 +8,7 @@ as the emulator understands them, not as the engine's authors assumed.
 from __future__ import annotations
 
 import math
+import os
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -89,9 +90,19 @@ def client_for(emulator):
         c.close()
 
 
-@pytest.fixture
-def warehouse(tmp_path, create_connection_without_db):
-    create_connection_without_db("wf_contract_wh", conn_type="sqlite", host=str(tmp_path / "wh.db"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def warehouse(request, tmp_path, create_connection_without_db, monkeypatch):
+    """The warehouse the contract tests sync into: SQLite always, and a real PostgreSQL when
+    WF_TEST_POSTGRES_URI names one (``.ci/run`` starts one; see scripts/test_postgres.sh)."""
+    if request.param == "postgres":
+        uri = os.environ.get("WF_TEST_POSTGRES_URI")
+        if not uri:
+            pytest.skip("no PostgreSQL server configured: set WF_TEST_POSTGRES_URI (scripts/test_postgres.sh start)")
+        pytest.importorskip("airflow.providers.postgres", reason="apache-airflow-providers-postgres is not installed")
+        monkeypatch.setenv("AIRFLOW_CONN_WF_CONTRACT_WH", uri)
+        SqlSink("wf_task", conn_id="wf_contract_wh").hook.run("DROP TABLE IF EXISTS wf_task")
+    else:
+        create_connection_without_db("wf_contract_wh", conn_type="sqlite", host=str(tmp_path / "wh.db"))
     return lambda: SqlSink("wf_task", conn_id="wf_contract_wh")
 
 
@@ -170,7 +181,7 @@ def test_rerun_changes_nothing_and_a_killed_run_converges(ctl, client_for, wareh
     first = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
     again = SyncEngine(client, "TASK", fields=["name"]).run(W1, warehouse())
     assert first.fetched == 23 and again.upserted == 0
-    assert {r[0] for r in sink.hook.get_records("SELECT ID FROM wf_task")} == ctl.ids("TASK")
+    assert {r[0] for r in sink.hook.get_records('SELECT "ID" FROM wf_task')} == ctl.ids("TASK")
 
 
 def test_journal_driven_deletes(ctl, client_for, warehouse):
@@ -185,7 +196,7 @@ def test_journal_driven_deletes(ctl, client_for, warehouse):
     ctl.clock(W2.end)
     s = SyncEngine(client, "TASK", fields=["name"]).run(W2, warehouse())
     assert (s.deleted, s.fetched) == (2, 0)
-    assert {r[0] for r in sink.hook.get_records("SELECT ID FROM wf_task")} == ctl.ids("TASK") == set(ids) - {ids[1], ids[4]}
+    assert {r[0] for r in sink.hook.get_records('SELECT "ID" FROM wf_task')} == ctl.ids("TASK") == set(ids) - {ids[1], ids[4]}
 
 
 def test_object_storage_rerun_is_idempotent(ctl, client_for, tmp_path):
