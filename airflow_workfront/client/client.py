@@ -204,7 +204,12 @@ class WorkfrontClient:
         return self.send(ops.get(self.config, obj_code, obj_id, fields))
 
     def get_many(self, obj_code: str, ids: Sequence[str], fields: Any = None) -> list[dict]:
-        """Several objects by ID, in input order (IDs Workfront did not return are left out)."""
+        """Several objects by ID, in input order.
+
+        IDs missing from an answer are left out. When an ID does not exist at all, Workfront (and
+        the emulator) refuses the whole request and
+        :class:`~airflow_workfront.client.errors.WorkfrontNotFoundError` is raised.
+        """
         ids = list(dict.fromkeys(str(i) for i in ids))
         found: dict[str, dict] = {}
         for chunk in ops.get_many_chunks(self.config, obj_code, ids, fields):

@@ -45,6 +45,14 @@ def test_filters_get_and_get_many(wf):
     assert [r["ID"] for r in wf.get_many("TASK", ids)] == ids
 
 
+def test_get_many_with_an_id_that_does_not_exist_names_the_request(wf):
+    from airflow_workfront.client.errors import WorkfrontNotFoundError
+
+    known = next(iter(wf.search("TASK", max_results=1)))["ID"]
+    with pytest.raises(WorkfrontNotFoundError, match="TASK"):
+        wf.get_many("TASK", [known, "f" * 32])
+
+
 def test_create_update_delete_round_trip(wf):
     project = next(iter(wf.search("PROJ", max_results=1)))
     task = wf.create("TASK", {"name": "client round trip", "projectID": project["ID"]}, fields=["projectID"])
