@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from airflow_workfront.client import operations as ops
+from airflow_workfront.client.attempts import CallAttempts
 from airflow_workfront.client.auth import TokenRequest
 from airflow_workfront.client.bulk import BulkResult
 from airflow_workfront.client.concurrency import sync_slots
@@ -31,13 +32,11 @@ from airflow_workfront.client.errors import (
 from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import normalize_obj_code, stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
-from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
+from airflow_workfront.client.retry import parse_retry_after
 from airflow_workfront.client.stats import RequestStats
 
 log = logging.getLogger("airflow_workfront.client")
 
-# A credential that keeps being refused right after renewal is wrong, not expired: stop there.
-MAX_RENEWALS_PER_CALL = 3
 
 
 class WorkfrontClient:
@@ -105,9 +104,9 @@ class WorkfrontClient:
                 self._token_call(auth.token_request(self.config), auth.accept_token)
 
     def _token_call(self, request: TokenRequest, accept: Callable[[int, Any], None] | None) -> None:
-        attempt = 0
+        attempts = CallAttempts(self.config, request.operation, rng=self._rng)
         while True:
-            self.stats.record(request.operation, retry=attempt > 0)
+            self.stats.record(request.operation, retry=attempts.is_retry)
             try:
                 response = self._http(request.method, request.url, data=request.data, headers=request.headers)
             except requests.RequestException as exc:
@@ -126,23 +125,22 @@ class WorkfrontClient:
                     return
                 error = error_from_response(response.status_code, None, operation=request.operation,
                                             text=response.text)
-            if attempt >= self.config.max_retries or not error.retryable:
+            delay = attempts.token_retry_delay(error)
+            if delay is None:
                 raise redact(error, self.config.auth.secrets())
-            self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, rng=self._rng))
-            attempt += 1
+            self._sleep(delay)
 
     def send(self, spec: RequestSpec) -> Any:
         """Send one request with auth, retries and renewal; return its ``data`` (or raise)."""
         auth = self.config.auth
-        attempt = 0
-        refused: set = set()  # tokens this call saw refused; each is renewed once
+        attempts = CallAttempts(self.config, spec.operation, spec.idempotent, self._rng)
         while True:
             self._authenticate()
             # Read the token before the headers: if another thread renews in between, the call
             # carries the newer token and a refusal forgets at most the older one.
             token_used = getattr(auth, "token", None)
             headers = auth.event_subscription_headers() if "/eventsubscription/" in spec.url else auth.headers()
-            self.stats.record(spec.operation, retry=attempt > 0)
+            self.stats.record(spec.operation, retry=attempts.is_retry)
             log.debug("Workfront %s (%s)", spec.describe(), spec.operation)
             before_send = False
             try:
@@ -158,23 +156,12 @@ class WorkfrontClient:
             except WorkfrontError as exc:
                 error = exc
             self.stats.record_error(type(error).__name__)
-            if (isinstance(error, WorkfrontAuthenticationError) and auth.renewable and token_used not in refused
-                    and len(refused) < MAX_RENEWALS_PER_CALL):
-                # Renew once per refused token: a token another thread renewed, and that expired again
-                # before this call used it, is a new expiry, not a bad credential.
-                log.info("Workfront %s: credentials refused, renewing them", spec.operation)
-                auth.invalidate(token_used)
-                refused.add(token_used)
+            if attempts.renew(error, token_used):
                 continue
-            if attempt < self.config.max_retries and should_retry(error, spec.idempotent, before_send):
-                delay = backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max,
-                                      getattr(error, "retry_after", None), self._rng)
-                log.warning("Workfront %s: %s; retry %d/%d in %.2fs", spec.operation, type(error).__name__,
-                            attempt + 1, self.config.max_retries, delay)
-                self._sleep(delay)
-                attempt += 1
-                continue
-            raise redact(error, auth.secrets())
+            delay = attempts.retry_delay(error, before_send)
+            if delay is None:
+                raise redact(error, auth.secrets())
+            self._sleep(delay)
 
     @staticmethod
     def _raw_answer(spec: RequestSpec, response: requests.Response) -> tuple[int, Mapping[str, str], Any]:
