@@ -202,7 +202,7 @@ class WorkfrontClient:
         for chunk in ops.get_many_chunks(self.config, obj_code, ids, fields):
             answer = self.send(ops.get_many(self.config, obj_code, chunk, fields))
             items = answer if isinstance(answer, list) else [answer]
-            found.update({item.get("ID"): item for item in items if isinstance(item, dict)})
+            found.update({str(item["ID"]): item for item in items if isinstance(item, dict) and "ID" in item})
         return [found[i] for i in ids if i in found]
 
     def search_page(self, obj_code: str, filters: Mapping[str, Any] | None = None, fields: Any = None,

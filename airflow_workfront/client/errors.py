@@ -191,17 +191,17 @@ def error_from_response(
         kind = _classify(status, error_class, wf_message)
         short_class = error_class.rsplit(".", 1)[-1] or "error"
         message = f"{asked} failed: Workfront answered HTTP {status} {short_class}: {wf_message or '(no message)'}"
-        extra = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
+        extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
         return kind(message, error_class=error_class or None, wf_message=wf_message or None, **common, **extra)
     if body is None:
         excerpt = " ".join((text or "").split())[:200]
         kind = _STATUS.get(status or 0) or (WorkfrontServerError if (status or 0) >= 500 else WorkfrontResponseError)
         message = f"{asked} failed: HTTP {status} with a non-JSON body: {excerpt or '(empty)'}"
-        extra = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
+        extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
         return kind(message, **common, **extra)
     kind = _STATUS.get(status or 0) or (WorkfrontServerError if (status or 0) >= 500 else WorkfrontResponseError)
     message = f"{asked} failed: HTTP {status} without data or error in the JSON body"
-    extra = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
+    extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
     return kind(message, **common, **extra)
 
 

@@ -104,12 +104,12 @@ class SyncEngine:
         if not read_window.is_empty:
             whole = KeyRange(read_window.start, read_window.end)
             first = reader.search(whole, limit=self.page_size)
-            summary.counted, full = len(first), len(first) == self.page_size
+            summary.counted = len(first)
             self._write(sink, first, 0, 0, summary)
-            after = record_key(first[-1], self.date_field) if first else None
+            rest = whole.resume_after(record_key(first[-1], self.date_field)) if len(first) == self.page_size else None
             del first  # not held while the rest is read
-            if full:
-                self._read_rest(reader, whole.resume_after(after), sink, summary, stop)
+            if rest is not None:
+                self._read_rest(reader, rest, sink, summary, stop)
 
         if self.deletes == "journal":
             for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
@@ -156,7 +156,7 @@ class SyncEngine:
                 stop.set()  # the other workers stop before their next request
                 board.abort()  # and none waits for a cut that will not come
                 wait(futures)
-                errors = [f.exception() for f in futures if f.exception() is not None]
+                errors: list[BaseException] = [e for f in futures if (e := f.exception()) is not None]
                 raise next((e for e in errors if not isinstance(e, SyncCancelled)), errors[0])
         summary.partitions = len(board.kept())
 

@@ -140,8 +140,9 @@ class KeysetReader:
                 rows = self.inside(raw, cursor)
                 del raw
             kept = len(rows)
-            last_key = record_key(rows[-1], self.date_field) if rows else None
+            last_key = None
             if rows:
+                last_key = record_key(rows[-1], self.date_field)
                 yield rows
                 cursor = cursor.resume_after(last_key)
             # Let the page go before the next request: holding it while the next one arrives

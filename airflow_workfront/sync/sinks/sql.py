@@ -51,7 +51,7 @@ class SqlSink(Sink):
     ) -> None:
         if (hook is None) == (conn_id is None):
             raise ValueError("SqlSink needs exactly one of hook= or conn_id=")
-        if hook is None:
+        if conn_id is not None:
             from airflow.sdk import BaseHook
 
             hook = BaseHook.get_hook(conn_id)
