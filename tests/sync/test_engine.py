@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -331,3 +332,29 @@ def test_cuts_lost_when_data_shrinks_are_dropped_and_nothing_is_missed():
     assert set(wf.objects["TASK"]) <= set(sink.rows)
     assert set(sink.writes.values()) == {1}
     assert s.partitions < 4  # the plan had four; the empty cuts were dropped
+
+
+def test_a_partition_failing_before_the_cut_meeting_releases_the_others():
+    """A failed offset page must not leave the other partitions waiting for its cut."""
+    wf = FakeWorkfront(page_size=10, max_concurrency=4)
+    seed(wf, 100, step_ms=500)
+
+    def fail_an_offset_page(client, call):
+        last = client.calls[-1]
+        if last[0] == "search" and last[3] > 0:
+            raise RuntimeError("Workfront answered 500 (injected by the test)")
+
+    wf.before_search = fail_an_offset_page
+    outcome: list = []
+
+    def run():
+        try:
+            SyncEngine(wf, "TASK", deletes="none").run(W1, RecordingSink())
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)  # a regression must not hang pytest too
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the sync hung waiting for a cut"
+    assert len(outcome) == 1 and "injected by the test" in str(outcome[0])
