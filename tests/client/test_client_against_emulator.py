@@ -105,3 +105,12 @@ async def test_async_client_against_emulator(emulator):
         total = await wf.count("TASK")
         rows = [row async for row in wf.search("TASK", page_size=5)]
     assert len(rows) == total
+
+
+def test_sequential_calls_reuse_one_connection(wf):
+    """Bodies are read outside requests' own reader; the connection must still go back to the pool."""
+    for _ in range(5):
+        wf.search_page("TASK", fields=["name"], limit=50)
+    manager = wf._session.get_adapter(wf.config.api_url).poolmanager
+    pools = [manager.pools[key] for key in manager.pools.keys()]
+    assert [(p.num_connections, p.num_requests) for p in pools] == [(1, 5)]

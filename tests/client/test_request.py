@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import socket
+import threading
+
 import pytest
+import requests
+import urllib3
 
 from airflow_workfront.client.config import MAX_URL_BYTES
 from airflow_workfront.client.errors import WorkfrontError, WorkfrontNotFoundError
@@ -88,3 +94,41 @@ def test_broken_json_is_a_clear_error_with_the_text():
     with pytest.raises(WorkfrontError, match="non-JSON body") as caught:
         read_response(spec, 200, b'{"data": [')
     assert '{"data": [' in str(caught.value)
+
+
+def _streamed(body: bytes, length: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 200
+    response.headers["Content-Length"] = str(length)
+    response.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers={"Content-Length": str(length)},
+                                        preload_content=False, enforce_content_length=True)
+    return response
+
+
+def test_a_whole_body_is_read_in_one_call():
+    from airflow_workfront.client.client import read_body
+
+    assert read_body(_streamed(b'{"data": []}', 12)) == b'{"data": []}'
+
+
+def test_a_body_cut_short_is_a_dropped_connection():
+    """A server that promises 500 bytes and hangs up after 10 (a real socket, not a mock)."""
+    from airflow_workfront.client.client import read_body
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer_and_hang_up():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" + b'{"data": [')
+        conn.close()
+
+    thread = threading.Thread(target=answer_and_hang_up, daemon=True)
+    thread.start()
+    try:
+        response = requests.get(f"http://127.0.0.1:{server.getsockname()[1]}/", stream=True, timeout=10)
+        with pytest.raises(requests.ConnectionError, match="dropped while reading"):
+            read_body(response)
+    finally:
+        thread.join(timeout=10)
+        server.close()
