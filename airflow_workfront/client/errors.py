@@ -191,18 +191,21 @@ def error_from_response(
         kind = _classify(status, error_class, wf_message)
         short_class = error_class.rsplit(".", 1)[-1] or "error"
         message = f"{asked} failed: Workfront answered HTTP {status} {short_class}: {wf_message or '(no message)'}"
-        extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
-        return kind(message, error_class=error_class or None, wf_message=wf_message or None, **common, **extra)
+        return kind(message, error_class=error_class or None, wf_message=wf_message or None, **common,
+                    **_rate_limit_extra(kind, retry_after))
     if body is None:
         excerpt = " ".join((text or "").split())[:200]
         kind = _STATUS.get(status or 0) or (WorkfrontServerError if (status or 0) >= 500 else WorkfrontResponseError)
         message = f"{asked} failed: HTTP {status} with a non-JSON body: {excerpt or '(empty)'}"
-        extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
-        return kind(message, **common, **extra)
+        return kind(message, **common, **_rate_limit_extra(kind, retry_after))
     kind = _STATUS.get(status or 0) or (WorkfrontServerError if (status or 0) >= 500 else WorkfrontResponseError)
     message = f"{asked} failed: HTTP {status} without data or error in the JSON body"
-    extra: dict[str, Any] = {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
-    return kind(message, **common, **extra)
+    return kind(message, **common, **_rate_limit_extra(kind, retry_after))
+
+
+def _rate_limit_extra(kind: type[WorkfrontError], retry_after: float | None) -> dict[str, Any]:
+    """``retry_after`` for a rate-limit error; nothing for the other kinds."""
+    return {"retry_after": retry_after} if kind is WorkfrontRateLimitError else {}
 
 
 def redact(error: WorkfrontError, secrets: list[str]) -> WorkfrontError:

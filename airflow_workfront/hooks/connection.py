@@ -119,7 +119,7 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         if auth_type not in AUTH_TYPES:
             raise ValueError(f"auth_type {auth_type!r} is not one of {', '.join(AUTH_TYPES)}")
 
-        values = {
+        values: dict[str, str | None] = {
             **{k: v for k, v in extras.items() if isinstance(v, str) and v.strip()},
             "login": conn.login,
             "password": conn.password,
@@ -132,34 +132,35 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         missing = [name for name in _REQUIRED[auth_type] if not values.get(name)]
         if missing:
             raise ValueError(f"auth_type {auth_type} needs {', '.join(missing)}")
+        given: dict[str, str] = {name: value for name, value in values.items() if value}  # the required ones at least
 
         if auth_type == "api_key":
-            auth: Any = ApiKeyAuth(api_key=values["api_key"])
+            auth: Any = ApiKeyAuth(api_key=given["api_key"])
         elif auth_type == "session":
-            auth = SessionAuth(username=values["login"], password=values["password"])
+            auth = SessionAuth(username=given["login"], password=given["password"])
         elif auth_type == "oauth2_jwt":
             auth = OAuth2JwtAuth(
-                client_id=values["client_id"],
-                client_secret=values["client_secret"],
-                private_key=values["private_key"].replace("\\n", "\n"),
-                customer_id=values["customer_id"],
-                user_id=values["user_id"],
+                client_id=given["client_id"],
+                client_secret=given["client_secret"],
+                private_key=given["private_key"].replace("\\n", "\n"),
+                customer_id=given["customer_id"],
+                user_id=given["user_id"],
             )
         elif auth_type == "oauth2_refresh_token":
             auth = OAuth2RefreshTokenAuth(
-                client_id=values["client_id"],
-                client_secret=values["client_secret"],
-                refresh_token=values["refresh_token"],
+                client_id=given["client_id"],
+                client_secret=given["client_secret"],
+                refresh_token=given["refresh_token"],
             )
         else:
             scopes = extras.get("ims_scopes") or ()
             if isinstance(scopes, str):
                 scopes = tuple(s.strip() for s in scopes.split(",") if s.strip())
             auth = ImsAuth(
-                client_id=values["client_id"],
-                client_secret=values["client_secret"],
-                ims_org_id=values["ims_org_id"],
-                token_url=values.get("ims_token_url") or DEFAULT_IMS_TOKEN_URL,
+                client_id=given["client_id"],
+                client_secret=given["client_secret"],
+                ims_org_id=given["ims_org_id"],
+                token_url=given.get("ims_token_url") or DEFAULT_IMS_TOKEN_URL,
                 scopes=tuple(scopes),
             )
 

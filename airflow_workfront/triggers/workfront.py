@@ -109,7 +109,7 @@ class WorkfrontChangeEventTrigger(BaseEventTrigger):
         rows = await client.search_page(**query)
         fresh = [r for r in rows if (parse_wf_datetime(r[field]), r["ID"]) > (mark, mark_id)][: self.max_results]
         done, value = judge("change", fresh, {**query, "limit": self.max_results})
-        if not done:
+        if not done or value is None:
             return None
         last = fresh[-1]
         await self.save_watermark([parse_wf_datetime(last[field]).isoformat(), last["ID"]])
