@@ -55,15 +55,17 @@ def main(argv: list[str] | None = None) -> int:
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
-    server = uvicorn.Server(uvicorn.Config(emulator.asgi(), host=args.host, port=args.port, log_level="warning",
-                                           lifespan="off", access_log=False))
-    original = server.startup
+    ready = f"Workfront emulator ready at http://{args.host}:{args.port}"
 
-    async def startup(*a, **kw):
-        await original(*a, **kw)
-        print(f"Workfront emulator ready at http://{args.host}:{args.port}", flush=True)
+    class AnnouncingServer(uvicorn.Server):
+        """Prints the ready line once the socket listens (tests and make demo wait for it)."""
 
-    server.startup = startup
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            print(ready, flush=True)
+
+    server = AnnouncingServer(uvicorn.Config(emulator.asgi(), host=args.host, port=args.port, log_level="warning",
+                                             lifespan="off", access_log=False))
     server.run()
     return 0
 

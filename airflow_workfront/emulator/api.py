@@ -12,6 +12,7 @@ import json
 import random
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -27,13 +28,18 @@ from airflow_workfront.emulator.query import Evaluator, parse_query
 from airflow_workfront.emulator.report import run_report
 from airflow_workfront.emulator.store import Store
 
+
+def _encode_with_json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+_encode: Callable[[Any], bytes]
 try:  # msgspec ships with Airflow and encodes large pages several times faster
     import msgspec
 
     _encode = msgspec.json.encode
 except ImportError:  # pragma: no cover
-    def _encode(value: Any) -> bytes:
-        return json.dumps(value, separators=(",", ":")).encode()
+    _encode = _encode_with_json
 
 MAX_BULK = 100
 _VERSION = re.compile(r"^v\d+(\.\d+)?$|^unsupported$|^internal$")
@@ -255,7 +261,11 @@ class WorkfrontApi:
             if len(ids) > MAX_BULK:
                 raise bad_request(f"A bulk call may hold at most {MAX_BULK} objects, got {len(ids)}")
             force = params.get("force", "").lower() == "true"
-            return self._bulk(atomic, ids, lambda obj_id: self.store.delete(obj_type, obj_id, user, force) or {"ID": obj_id},
+            def delete_one(obj_id: str) -> dict:
+                self.store.delete(obj_type, obj_id, user, force)
+                return {"ID": obj_id}
+
+            return self._bulk(atomic, ids, delete_one,
                               single=len(ids) == 1 and "," not in (params.get("ID") or params.get("id") or ""))
         reserved = {"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "updates", "id", "action"}
         updates = self._updates(params, pairs, reserved)

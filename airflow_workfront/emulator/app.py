@@ -129,8 +129,8 @@ class Emulator:
         if seed == "demo":
             admin = seed_demo(store, random_seed, self.config.auth.username)
         else:
-            admin = store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
-                                                   "isAdmin": True}, object_id="0" * 31 + "1", journal=False).get("ID")
+            admin = str(store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
+                                                       "isAdmin": True}, object_id="0" * 31 + "1", journal=False)["ID"])
             store.default_user_id = admin
         if size:
             seed_size(store, size, random_seed)

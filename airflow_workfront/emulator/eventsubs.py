@@ -283,6 +283,8 @@ def _filter_matches(spec: dict, new: dict, old: dict) -> bool:
         if comparison == "ne":
             return str(value) != str(wanted)
         if comparison in ("gt", "gte", "lt", "lte"):
+            if value is None or wanted is None:  # nothing to compare: the filter does not match
+                return False
             a, b = float(value), float(wanted)
             return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[comparison]
         if comparison == "contains":

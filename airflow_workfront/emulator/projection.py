@@ -122,11 +122,11 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
             target = _target(obj_type, name)
             ref_id = record.get(f"{name}ID")
             found = store.find(target.code, ref_id) if target and ref_id else None
-            out[name] = project(store, target, found, sub or {}, defaults=False) if found else None
+            out[name] = project(store, target, found, sub or {}, defaults=False) if target and found else None
         elif name in obj_type.collections:
             target = _target(obj_type, name)
             members = store.members(obj_type, record, name) if target else []
-            out[name] = [project(store, target, m, sub or {}, defaults=False) for m in members]
+            out[name] = [project(store, target, m, sub or {}, defaults=False) for m in members] if target else []
         else:
             out[name] = record.get(name)
     return out

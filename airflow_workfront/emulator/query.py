@@ -9,6 +9,7 @@ may not pass 2000, fields nest with colons up to four levels.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -78,7 +79,8 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
     sort_keys: list[tuple[int, int, tuple[str, ...], str]] = []
     group_by: list[tuple[int, int, str]] = []
     aggregates: list[tuple[str, str]] = []
-    first, limit, fields, as_map, rollup = 0, DEFAULT_LIMIT, [], False, False
+    first, limit, as_map, rollup = 0, DEFAULT_LIMIT, False, False
+    fields: list[str] = []
 
     expanded: list[tuple[str, str]] = []
     for name, value in params:
@@ -104,6 +106,8 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
             continue
         elif name.endswith("_Sort"):
             match = _SORT.match(name)
+            if match is None:
+                raise bad_request(f"{name}: a sort names a field, as in name_Sort or name_1_Sort")
             direction = value.lower()
             if direction not in ("asc", "desc"):
                 raise bad_request(f"{name}: sort direction must be asc or desc, got {value!r}")
@@ -111,6 +115,8 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
             sort_keys.append((number, position, _path(obj_type, match[1]), direction))
         elif name.endswith("_GroupBy"):
             match = _GROUP.match(name)
+            if match is None:
+                raise bad_request(f"{name}: a grouping names a field, as in status_GroupBy")
             if value.lower() == "true":
                 group_by.append((int(match[2]) if match[2] else 10_000, position, match[1]))
         elif name.endswith("_AggFunc"):
@@ -250,11 +256,12 @@ class Evaluator:
                 if part in kind.references:
                     target = kind.reference_target(part)
                     found = self.store.find(target, item.get(f"{part}ID")) if target else None
-                    if found is not None:
+                    if target and found is not None:
                         following.append((catalog().get(target), found))
                 else:
                     member = _collection_target(kind, part)
-                    following.extend((catalog().get(member), m) for m in self.store.members(kind, item, part))
+                    member_type = catalog().get(member) if member else None
+                    following.extend((member_type, m) for m in self.store.members(kind, item, part))
             current = following
         last = path[-1]
         return [item.get(last) for _, item in current]
@@ -302,7 +309,7 @@ class Evaluator:
             query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
         matched: list[dict] = []
         if in_order and enough is not None and not any(alternatives):  # no filters: every candidate matches
-            return [records[i] for i in candidates[skip:enough]]
+            return [records[i] for i in itertools.islice(candidates, skip, enough)]
         for record in (records[i] for i in candidates):
             if not any(self.matches(obj_type, record, a) for a in alternatives):
                 continue
@@ -349,9 +356,12 @@ class Evaluator:
         if tests is None:
             return None
         keys = self.store.index[obj_type.code]
-        spans = [_index_span(keys, bound, ids) for bound, ids in tests]
-        if any(span is None for span in spans):
-            return None
+        spans = []
+        for bound, ids in tests:
+            span = _index_span(keys, bound, ids)
+            if span is None:
+                return None
+            spans.append(span)
         return _merge_spans(spans)
 
     def _select_on_index(self, obj_type: ObjectType, query: Query, enough: int | None) -> list[str] | None:

@@ -263,7 +263,7 @@ class Store:
                     self._check_document(data)
             now = at_ms if at_ms is not None else self.clock.tick()
             stamp = timefmt.format_wf(now)
-            record = {"ID": object_id or uuid.uuid4().hex, "objCode": obj_type.code}
+            record: dict[str, Any] = {"ID": object_id or uuid.uuid4().hex, "objCode": obj_type.code}
             record.update(self._defaults(obj_type, data, now))
             # Journal entries may name objects that were just deleted: no reference check for them.
             record.update(self._normalise(obj_type, data, check_refs=journal))

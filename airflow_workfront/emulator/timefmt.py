@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import overload
 
 _IN = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:[:.](?P<frac>\d{1,6}))?)?"
@@ -36,6 +37,10 @@ def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
 
 
+@overload
+def format_wf(ms: int) -> str: ...
+@overload
+def format_wf(ms: None) -> None: ...
 def format_wf(ms: int | None) -> str | None:
     """``2020-05-18T17:00:00:000-0600``: Workfront's response format (colon before milliseconds)."""
     if ms is None:
