@@ -64,3 +64,8 @@ def test_method_override_on_post_searches(wf):
     got = data(wf.post("/task/search", data={"method": "GET", "status": "CPL", "$$LIMIT": "2000"}))
     assert got and {t["status"] for t in got} == {"CPL"}
     assert len(got) == data(wf.get("/task/count", params={"status": "CPL"}))["count"]
+
+
+def test_a_sort_or_grouping_without_a_field_is_a_clear_400(wf):
+    assert "name_Sort" in error(wf.get("/task/search", params={"_Sort": "asc"}), 400)["message"]
+    assert "status_GroupBy" in error(wf.get("/task/report", params={"_GroupBy": "true"}), 400)["message"]
