@@ -55,20 +55,9 @@ class KeysetReader:
         if self.stop.is_set():
             raise SyncCancelled(f"{self.obj_code} sync stopped because another partition failed")
 
-    def search(self, key_range: KeyRange, limit: int, first: int = 0, fields: list[str] | None = None) -> list[dict]:
-        """One search request over ``key_range``; rows past the range's upper key are dropped."""
-        filters = build_filters(key_range, self.date_field, self.user_filters)
-        if filters is None or limit <= 0:
-            return []
-        self._check_stop()
-        rows = self.client.search_page(
-            self.obj_code,
-            filters=filters,
-            fields=fields or self.fields,
-            sort=sort_spec(self.date_field),
-            first=first,
-            limit=limit,
-        )
+    def search(self, key_range: KeyRange, limit: int, first: int = 0) -> list[dict]:
+        """One search request over ``key_range``; rows outside the range are dropped."""
+        rows, _ = self.read_page(key_range, limit, first)
         return self.inside(rows, key_range)
 
     def inside(self, rows: list[dict], key_range: KeyRange) -> list[dict]:

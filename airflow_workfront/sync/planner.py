@@ -109,12 +109,11 @@ class CutBoard:
             self._cuts[index] = cut
         self._barrier.wait()
         kept = self.kept()
-        if index != 1 and index not in kept:
+        if index not in kept:
             return None
-        position = kept.index(index) if index != 1 else 0
-        after = self._cuts[index] if index != 1 else None
+        position = kept.index(index)
         upto = self._cuts[kept[position + 1]] if position + 1 < len(kept) else None
-        return after, upto
+        return self._cuts[index], upto  # the first partition posts None: it starts after the first page
 
     def kept(self) -> list[int]:
         """The partitions whose cuts hold: the first, then each later one whose cut exists and

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,21 @@ def client(sleep):
     """An API-key client against the fake tenant, with a recorded (not real) sleep."""
     with WorkfrontClient(make_config(), sleep=sleep) as wf:
         yield wf
+
+
+class PeakTracker:
+    """Counts calls that are running at once (for tests of concurrency caps)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = 0
+        self.max = 0
+
+    def hold(self, seconds: float) -> None:
+        """Count this call as running for ``seconds``."""
+        with self.lock:
+            self.now += 1
+            self.max = max(self.max, self.now)
+        time.sleep(seconds)
+        with self.lock:
+            self.now -= 1

@@ -4,8 +4,6 @@ and chunks sent concurrently under the in-flight cap."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -15,7 +13,7 @@ import requests_mock
 from airflow_workfront.client import BulkFailure, BulkResult, WorkfrontClient
 from airflow_workfront.client.errors import WorkfrontBulkError
 
-from .conftest import API, make_config
+from .conftest import API, PeakTracker, make_config
 
 
 def params(request) -> dict[str, str]:
@@ -137,16 +135,10 @@ def test_transport_failure_of_a_chunk_stops_the_rest(requests_mock, sleep):
 
 @pytest.mark.parametrize("limit, chunks", [(3, 8), (1, 3)])
 def test_chunks_sent_concurrently_under_the_cap(sleep, limit, chunks):
-    lock = threading.Lock()
-    state = {"now": 0, "max": 0}
+    peak = PeakTracker()
 
     def slow(request, context):
-        with lock:
-            state["now"] += 1
-            state["max"] = max(state["max"], state["now"])
-        time.sleep(0.05)
-        with lock:
-            state["now"] -= 1
+        peak.hold(0.05)
         return echo_creates(request, context)
 
     # The Mocker serialises requests behind a global lock; an Adapter mounted on the session does not.
@@ -157,7 +149,7 @@ def test_chunks_sent_concurrently_under_the_cap(sleep, limit, chunks):
     with WorkfrontClient(make_config(max_concurrency=limit), session=session, sleep=sleep) as wf:
         result = wf.bulk_create("TASK", [{"n": n} for n in range(chunks * 100)])
     assert route.call_count == chunks
-    assert state["max"] == limit  # concurrent, and never more than max_concurrency in flight
+    assert peak.max == limit  # concurrent, and never more than max_concurrency in flight
     assert [item["n"] for item in result.succeeded] == list(range(chunks * 100))
 
 

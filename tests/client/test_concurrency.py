@@ -14,7 +14,7 @@ from requests.adapters import BaseAdapter
 
 from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient, concurrency
 
-from .conftest import make_config
+from .conftest import PeakTracker, make_config
 
 
 class SlowTransport(BaseAdapter):
@@ -108,17 +108,11 @@ def test_answers_are_parsed_at_most_max_parsing_at_once(sleep, monkeypatch):
     """Requests stay in flight up to max_concurrency; reading and parsing bodies is capped lower."""
     from airflow_workfront.client import client as client_module
 
-    parsing = {"now": 0, "max": 0}
-    lock = threading.Lock()
+    parsing = PeakTracker()
     real = client_module.read_response
 
     def slow_read_response(*args, **kwargs):
-        with lock:
-            parsing["now"] += 1
-            parsing["max"] = max(parsing["max"], parsing["now"])
-        time.sleep(0.01)
-        with lock:
-            parsing["now"] -= 1
+        parsing.hold(0.01)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(client_module, "read_response", slow_read_response)
@@ -127,4 +121,4 @@ def test_answers_are_parsed_at_most_max_parsing_at_once(sleep, monkeypatch):
                          sleep=sleep) as wf:
         hammer([wf], 24)
     assert transport.max_in_flight == 6
-    assert parsing["max"] == 2
+    assert parsing.max == 2
