@@ -18,10 +18,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator import metadata, timefmt
 from airflow_workfront.emulator.actions import run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
-from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
+from airflow_workfront.emulator.catalog import ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
 from airflow_workfront.emulator.projection import build_tree, project, project_many
 from airflow_workfront.emulator.query import Evaluator, parse_query
@@ -181,7 +181,7 @@ class WorkfrontApi:
         if head == "upload":
             return await self._upload(request)
         if head == "metadata":
-            return json_response({"data": {"objects": {c: {"objCode": c, "name": t.name} for c, t in catalog().items()}}})
+            return json_response({"data": metadata.api_metadata()})
         if head.lower() == "work" and len(segments) == 2:
             return self._named_work(segments[1], user, pairs)
         obj_type = resolve(head)
@@ -212,7 +212,7 @@ class WorkfrontApi:
 
     def _read(self, obj_type: ObjectType, kind: str, pairs: list[tuple[str, str]]) -> Response:
         if kind == "metadata":
-            return json_response({"data": _metadata(obj_type)})
+            return json_response({"data": metadata.object_metadata(obj_type)})
         if kind == "search":
             self.churn.maybe_apply(self.store, obj_type)
         query = parse_query(obj_type, pairs, paging=kind == "search")
@@ -383,37 +383,6 @@ class WorkfrontApi:
         handle = secrets.token_hex(16)
         self.store.uploads[handle] = (upload.filename or "upload", await upload.read())
         return json_response({"data": {"handle": handle}})
-
-
-# Object codes of references and collections the emulator does not serve, for metadata answers only.
-_UNSERVED_TARGETS = {"customer": "CUST", "layoutTemplate": "LYTMPL", "userRoles": "USRROL", "accessRules": "ACSRUL"}
-
-
-def _metadata(obj_type: ObjectType) -> dict:
-    """``/{obj}/metadata`` shaped like fixtures/metadata.json (labels are the names: no locale data)."""
-    def describe(name: str, target: str | None) -> dict:
-        return {"label": name, "typeObjCode": target, "targetTypeObjCode": None, "fieldType": "string" if target is None
-                else catalog()[target].name if target in catalog() else target, "enumTargetObjCode": None,
-                "enumType": None, "url": None if target is None else f"/attask/api/{target.lower()}/metadata"}
-
-    def member(name: str) -> str | None:
-        spec = COLLECTIONS.get((obj_type.code, name))
-        return spec[0] if spec else _UNSERVED_TARGETS.get(name)
-
-    def target(name: str) -> str | None:
-        return obj_type.reference_target(name) or _UNSERVED_TARGETS.get(name)
-
-    return {
-        "name": obj_type.name, "label": obj_type.name, "objCode": obj_type.code, "flags": ["REPORTABLE"],
-        "url": f"/attask/api/{obj_type.code.lower()}/metadata",
-        "fields": {f: {"flags": [], **describe(f, None)} for f in sorted(obj_type.fields)},
-        "references": {r: {"flags": [], **describe(r, target(r))} for r in sorted(obj_type.references)},
-        "collections": {c: {"flags": [], **describe(c, member(c))} for c in sorted(obj_type.collections)},
-        "search": {},
-        "actions": {a: {"arguments": [], "label": a} for a in sorted(obj_type.actions)},
-        "queries": {"myWork": {"label": "myWork"}} if obj_type.code in ("TASK", "OPTASK") else {},
-        "operations": ["add", "count", "delete", "edit", "get", "replace", "report", "search"],
-    }
 
 
 def _as_record(item: Any) -> dict:

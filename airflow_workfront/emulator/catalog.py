@@ -26,7 +26,7 @@ REFERENCE_TARGETS = {
     "portfolio": "PORT", "program": "PRGM", "template": "TMPL", "company": "CMPY", "team": "TEAMOB",
     "homeTeam": "TEAMOB", "group": "GROUP", "homeGroup": "GROUP", "role": "ROLE", "defaultRole": "ROLE",
     "timesheet": "TSHET", "document": "DOCU", "hour": "HOUR", "expense": "EXPNS", "assignment": "ASSGN",
-    "currentVersion": "DOCV", "templateTask": "TTSK",
+    "currentVersion": "DOCV", "templateTask": "TTSK", "queueDef": "QUED", "parameter": "PARAM", "workItem": "WRKITM",
 }
 
 # (object code, collection) -> (member object code, foreign key on the member pointing back).
@@ -85,6 +85,8 @@ class ObjectType:
     references: frozenset[str]
     collections: frozenset[str]
     actions: frozenset[str] = field(default_factory=frozenset)
+    # (action, ((argument, type), ...)) pairs, from the metadata.
+    action_arguments: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def date_field(self) -> str:
@@ -128,6 +130,7 @@ def catalog() -> dict[str, ObjectType]:
             references=frozenset(spec["references"]),
             collections=frozenset({*spec["collections"], *EXTRA_COLLECTIONS.get(code, ())}),
             actions=frozenset(spec["actions"]),
+            action_arguments=tuple((name, tuple(sorted(args.items()))) for name, args in sorted(spec["actions"].items())),
         )
     return types
 

@@ -73,6 +73,10 @@ def seed_demo(store: Store, random_seed: int = 0, username: str = ADMIN_USERNAME
     programs = [make("PRGM", {"name": name, "portfolioID": portfolios[n]["ID"], "ownerID": admin["ID"]})
                 for n, name in enumerate(("Website relaunch", "Data platform"))]
     make("TMPL", {"name": "Standard project", "description": "Kick-off, build, launch"})
+    # The custom fields below, defined as Workfront defines them (their dataType types their values).
+    for name, data_type, display in (("Budget", "CURC", "TEXT"), ("Region", "TEXT", "DROPDOWN"),
+                                     ("Effort", "TEXT", "RADIO")):
+        make("PARAM", {"name": name, "dataType": data_type, "displayType": display})
     projects, tasks, issues = [], [], []
     for p in range(6):
         start = now + (p - 3) * 7 * DAY_MS

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from airflow_workfront.emulator import timefmt
+from airflow_workfront.emulator import fieldtypes, timefmt
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import bad_request, not_found, unprocessable
 
@@ -31,14 +31,6 @@ REQUIRED_ON_CREATE = {
     "HOUR": ("hours",), "PORT": ("name",), "PRGM": ("name",), "USER": ("name",),
     "DOCU": ("name",), "NOTE": ("noteText",),
 }
-# Number fields of the served types: query-string and form values arrive as text and are stored as
-# numbers, as Workfront stores them (the catalog carries no field types).
-NUMERIC_FIELDS = frozenset({
-    "priority", "percentComplete", "hours", "assignmentPercent", "taskNumber", "actualAmount", "plannedAmount",
-    "maxUsers", "duration", "durationMinutes", "work", "workRequired", "actualWork", "actualWorkRequired",
-    "plannedHours", "actualHours", "billingPerHour", "costPerHour", "budget", "plannedCost", "actualCost",
-    "numberOfChildren",
-})
 PROJECTED_DATES = (("plannedStartDate", "projectedStartDate"), ("plannedCompletionDate", "projectedCompletionDate"))
 SYSTEM_FIELDS = frozenset({"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID"})
 DATE_SUFFIXES = ("Date", "DateVal")
@@ -235,13 +227,7 @@ class Store:
         for name, value in data.items():
             if name in obj_type.collections or name == "parameterValues":
                 continue
-            if name in NUMERIC_FIELDS and isinstance(value, str) and value.strip():
-                value = _number(name, value)
-            if value is not None and is_date_field(name) and isinstance(value, str):
-                try:
-                    value = timefmt.format_wf(timefmt.parse_time(value, self.clock.now_ms()))
-                except ValueError:
-                    raise bad_request(f"{name}: {value!r} is not a valid date") from None
+            value = self._typed(obj_type, name, value)
             if check_refs and name.endswith("ID") and name not in SYSTEM_FIELDS and value:
                 ref = name[:-2]
                 target = obj_type.reference_target(ref) if ref in obj_type.references or ref == "parent" else None
@@ -249,6 +235,29 @@ class Store:
                     raise not_found(f'{catalog()[target].name} with primary key value(s) "{value}" not found')
             out[name] = value
         return out
+
+    def _typed(self, obj_type: ObjectType, name: str, value: Any) -> Any:
+        """A written value with its field's metadata type (custom fields: their parameter's dataType)."""
+        if name.startswith("DE:"):
+            param = self.parameter(name[3:])
+            if param is None:
+                return value  # a custom field without a definition keeps what was sent
+            kind = fieldtypes.PARAM_TYPES.get(str(param.get("dataType")), fieldtypes.STRING)
+        else:
+            kind = fieldtypes.field_type(obj_type.code, name)
+        if kind == fieldtypes.DATETIME and isinstance(value, str) and value.strip():
+            try:
+                return timefmt.format_wf(timefmt.parse_time(value, self.clock.now_ms()))
+            except ValueError:
+                raise bad_request(f"{name} ({obj_type.name}): {value!r} is not a valid date") from None
+        try:
+            return fieldtypes.coerce(obj_type.code, name, value, kind)
+        except ValueError as err:
+            raise bad_request(f"{name} ({obj_type.name}): {err}") from None
+
+    def parameter(self, name: str) -> dict | None:
+        """The custom-field definition (PARAM) with this name."""
+        return next((p for p in self.objects.get("PARAM", {}).values() if p.get("name") == name), None)
 
     def create(self, obj_type: ObjectType, data: dict, user_id: str | None = None, *, object_id: str | None = None,
                at_ms: int | None = None, journal: bool = True, check_required: bool = True) -> dict:
@@ -310,7 +319,7 @@ class Store:
         if obj_type.code == "TASK" and data.get("projectID"):
             number = 1 + sum(1 for t in self.objects["TASK"].values() if t.get("projectID") == data["projectID"])
             defaults.update({"taskNumber": number, "wbs": str(number)})
-        return defaults
+        return {k: v for k, v in defaults.items() if k in obj_type.fields}
 
     @staticmethod
     def _follow_planned(obj_type: ObjectType, record: dict, written: dict, creating: bool = True) -> None:
@@ -412,15 +421,6 @@ class Store:
     def _notify(self, event: str, code: str, new: dict, old: dict) -> None:
         for listener in list(self.listeners):
             listener(event, code, copy.deepcopy(new), copy.deepcopy(old))
-
-
-def _number(name: str, text: str) -> int | float:
-    """A number field's text as Workfront stores it (whole numbers as integers)."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise bad_request(f"{name}: {text!r} is not a number") from None
-    return int(number) if number.is_integer() and "." not in text else number
 
 
 def _typed_values(name: str, before: Any, after: Any) -> dict:
