@@ -79,17 +79,11 @@ def _approval(approve: bool) -> Action:
 
 
 def share(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
-    """Add an access rule for a user, team, group, role or company."""
-    accessor = args.get("accessorID")
-    accessor_code = (args.get("accessorObjCode") or "USER").upper()
-    if not accessor:
+    """Add an access rule for a user, team, group, role or company (replacing that accessor's rule)."""
+    if not args.get("accessorID"):
         raise bad_request("share needs accessorID")
-    if accessor_code not in catalog():
-        raise bad_request(f"accessorObjCode {accessor_code!r} is not an object code")
-    store.get(catalog()[accessor_code], accessor)
-    rule = {"accessorID": accessor, "accessorObjCode": accessor_code, "coreAction": args.get("coreAction") or "VIEW",
-            "objCode": "ACSRUL"}
-    rules = [r for r in record.get("_accessRules", []) if r["accessorID"] != accessor] + [rule]
+    rule = store.access_rule({k: args[k] for k in ("accessorID", "accessorObjCode", "coreAction") if k in args})
+    rules = [r for r in record.get("_accessRules", []) if r["accessorID"] != rule["accessorID"]] + [rule]
     with store.lock:
         record["_accessRules"] = rules
     return rule

@@ -18,7 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from airflow_workfront.emulator import metadata, timefmt
+from airflow_workfront.emulator import metadata, relaxedjson, timefmt
 from airflow_workfront.emulator.actions import run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
 from airflow_workfront.emulator.catalog import ObjectType, catalog, resolve
@@ -138,9 +138,9 @@ class WorkfrontApi:
         """The fields to write: ``updates=`` JSON, else the plain parameters."""
         if "updates" in params:
             try:
-                return json.loads(params["updates"])
-            except ValueError:
-                raise bad_request("JSON parsing error in updates: not valid JSON") from None
+                return relaxedjson.loads(params["updates"])
+            except ValueError as err:
+                raise bad_request(f"JSON parsing error in updates: {err}") from None
         data: dict[str, Any] = {}
         for key, value in pairs:
             if key not in reserved and not key.startswith("$$"):

@@ -18,7 +18,7 @@ from typing import Any
 
 from airflow_workfront.emulator import fieldtypes, timefmt
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
-from airflow_workfront.emulator.errors import bad_request, not_found, unprocessable
+from airflow_workfront.emulator.errors import bad_request, not_found, not_supported, unprocessable
 
 # Fields whose changes are journaled by default ("System updates" in Workfront's setup).
 DEFAULT_TRACKED_FIELDS = frozenset({
@@ -31,6 +31,11 @@ REQUIRED_ON_CREATE = {
     "HOUR": ("hours",), "PORT": ("name",), "PRGM": ("name",), "USER": ("name",),
     "DOCU": ("name",), "NOTE": ("noteText",),
 }
+# Privately owned objects the docs write through their owner (``updates={queueDef: {isPublic: 1}}``):
+# (owner code, reference) -> (owned object code, its key back to the owner). A write replaces them.
+OWNED_REFERENCES = {("PROJ", "queueDef"): ("QUED", "projectID"), ("DOCU", "currentVersion"): ("DOCV", "documentID")}
+ACCESSOR_CODES = ("USER", "TEAMOB", "GROUP", "ROLE", "CMPY")
+CORE_ACTIONS = ("VIEW", "EDIT", "DELETE")  # the share parameters' enum in the OpenAPI spec
 PROJECTED_DATES = (("plannedStartDate", "projectedStartDate"), ("plannedCompletionDate", "projectedCompletionDate"))
 SYSTEM_FIELDS = frozenset({"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID"})
 DATE_SUFFIXES = ("Date", "DateVal")
@@ -225,8 +230,13 @@ class Store:
         """Dates to Workfront's wire format; references checked to exist."""
         out = {}
         for name, value in data.items():
-            if name in obj_type.collections or name == "parameterValues":
+            if name == "parameterValues":
+                out.update(self._parameter_values(obj_type, value))
                 continue
+            if name in obj_type.collections or (obj_type.code, name) in OWNED_REFERENCES:
+                continue  # written once the record exists
+            if name in obj_type.references:
+                raise not_supported(f"writing the nested {name} object of {obj_type.name} (set {name}ID instead)")
             value = self._typed(obj_type, name, value)
             if check_refs and name.endswith("ID") and name not in SYSTEM_FIELDS and value:
                 ref = name[:-2]
@@ -235,6 +245,12 @@ class Store:
                     raise not_found(f'{catalog()[target].name} with primary key value(s) "{value}" not found')
             out[name] = value
         return out
+
+    def _parameter_values(self, obj_type: ObjectType, values: Any) -> dict:
+        """``parameterValues: {"DE:Name": value}``: custom fields written as a group."""
+        if not isinstance(values, dict) or any(not str(k).startswith("DE:") for k in values):
+            raise bad_request(f"parameterValues of {obj_type.name} must be an object of DE: fields")
+        return {name: self._typed(obj_type, name, value) for name, value in values.items()}
 
     def _typed(self, obj_type: ObjectType, name: str, value: Any) -> Any:
         """A written value with its field's metadata type (custom fields: their parameter's dataType)."""
@@ -291,6 +307,7 @@ class Store:
             self._put(obj_type, record, None)
             self._remember(lambda: self._drop(obj_type, record))
             self._replace_collections(obj_type, record, data, user)
+            self._replace_owned(obj_type, record, data, user)
             if journal:
                 self._journal(obj_type, "A", record, None, user, now)
             self._notify("CREATE", obj_type.code, record, {})
@@ -348,6 +365,7 @@ class Store:
             self._put(obj_type, record, old)
             self._remember(lambda: self._put(obj_type, old, record))
             self._replace_collections(obj_type, record, data, user)
+            self._replace_owned(obj_type, record, data, user)
             self._journal(obj_type, "E", record, old, user, now)
             self._notify("UPDATE", obj_type.code, record, old)
             return record
@@ -376,7 +394,12 @@ class Store:
 
     def _replace_collections(self, obj_type: ObjectType, record: dict, data: dict, user: str | None) -> None:
         for name, items in data.items():
-            if name not in obj_type.collections:
+            if name not in obj_type.collections or name == "parameterValues":
+                continue
+            if name == "accessRules":
+                if not isinstance(items, list):
+                    raise bad_request("accessRules must be a list")
+                record["_accessRules"] = [self.access_rule(rule) for rule in items]
                 continue
             spec = COLLECTIONS.get((obj_type.code, name))
             if spec is None:
@@ -388,6 +411,41 @@ class Store:
                 self.delete(member_type, member["ID"], user, force=True)
             for item in items:
                 self.create(member_type, {**item, spec[1]: record["ID"]}, user, check_required=False)
+
+    def _replace_owned(self, obj_type: ObjectType, record: dict, data: dict, user: str | None) -> None:
+        """Nested owned objects (a project's queueDef, a document's currentVersion) are replaced whole."""
+        for name, value in data.items():
+            spec = OWNED_REFERENCES.get((obj_type.code, name))
+            if spec is None:
+                continue
+            if not isinstance(value, dict):
+                raise bad_request(f"{name} of {obj_type.name} must be an object")
+            owned_type = catalog()[spec[0]]
+            previous = self.find(owned_type.code, record.get(f"{name}ID"))
+            if previous is not None:
+                self.delete(owned_type, previous["ID"], user, force=True)
+            extra = {"handle": data["handle"]} if owned_type.code == "DOCV" and data.get("handle") else {}
+            owned = self.create(owned_type, {**extra, **value, spec[1]: record["ID"]}, user, check_required=False)
+            record[f"{name}ID"] = owned["ID"]
+
+    def access_rule(self, rule: Any) -> dict:
+        """An access rule (``{accessorID, accessorObjCode, coreAction}``) checked against the tenant."""
+        if not isinstance(rule, dict) or not rule.get("accessorID"):
+            raise bad_request("an access rule needs accessorID (and accessorObjCode, coreAction)")
+        code = str(rule.get("accessorObjCode") or "USER").upper()
+        if code not in ACCESSOR_CODES:
+            raise bad_request(f"accessorObjCode {code!r} is not one of {', '.join(ACCESSOR_CODES)}")
+        core = str(rule.get("coreAction") or "VIEW").upper()
+        if core not in CORE_ACTIONS:
+            raise bad_request(f"coreAction {core!r} is not one of {', '.join(CORE_ACTIONS)}")
+        unknown = sorted(set(rule) - {"accessorID", "accessorObjCode", "coreAction", "forbiddenActions", "objCode"})
+        if unknown:
+            raise bad_request(f"access rules have no field {', '.join(unknown)} in the emulator")
+        self.get(catalog()[code], str(rule["accessorID"]))  # 404 when the accessor does not exist
+        out = {"accessorID": rule["accessorID"], "accessorObjCode": code, "coreAction": core, "objCode": "ACSRUL"}
+        if rule.get("forbiddenActions"):
+            out["forbiddenActions"] = list(rule["forbiddenActions"])
+        return out
 
     # -- journal and events -------------------------------------------------------------------
 
