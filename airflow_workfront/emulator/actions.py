@@ -71,11 +71,48 @@ def _approval(approve: bool) -> Action:
         status = str(record.get("status") or "")
         if not status.endswith(":A"):
             raise unprocessable(f"{obj_type.name} {record['ID']} has no pending approval (status {status or 'empty'})")
+        # Approved: the status asked for; rejected or recalled: the status before the request.
         new_status = status[:-2] if approve else str(record.get("_statusBeforeApproval") or "NEW")
         store.update(obj_type, record["ID"], {"status": new_status}, user)
         return None
 
     return act
+
+
+def calculate_finance(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """A project's costs from its hours (at the cost per hour of each user's role) and expenses."""
+    if obj_type.code != "PROJ":
+        raise bad_request(f"calculateFinance is an action of projects, not {obj_type.name}")
+    expenses = store.members(obj_type, record, "expenses")
+    labor = 0.0
+    hours = 0.0
+    for hour in store.members(obj_type, record, "allHours"):
+        owner = store.find("USER", hour.get("ownerID")) or {}
+        role = store.find("ROLE", owner.get("roleID")) or {}
+        hours += float(hour.get("hours") or 0)
+        labor += float(hour.get("hours") or 0) * float(role.get("costPerHour") or 0)
+    expense = sum(float(e.get("actualAmount") or 0) for e in expenses)
+    changes = {"actualLaborCost": labor, "actualExpenseCost": expense, "actualCost": labor + expense,
+               "plannedExpenseCost": sum(float(e.get("plannedAmount") or 0) for e in expenses), "totalHours": hours,
+               "financeLastUpdateDate": timefmt.format_wf(store.clock.now_ms())}
+    store.update(obj_type, record["ID"], changes, user)
+    return None
+
+
+def calculate_data_extension(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """Recalculate calculated custom fields: the emulator's custom fields hold no expressions, so
+    there is nothing to recalculate (the object must exist and have the action)."""
+    if "calculateDataExtension" not in obj_type.actions:
+        raise bad_request(f"calculateDataExtension is not an action of {obj_type.name}")
+    return None
+
+
+def mark_viewed(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
+    """A work item (a user's assignment on a task or issue) seen now."""
+    if obj_type.code != "WRKITM":
+        raise bad_request(f"markViewed is an action of work items, not {obj_type.name}")
+    store.update(obj_type, record["ID"], {"lastViewedDate": timefmt.format_wf(store.clock.now_ms())}, user)
+    return None
 
 
 def share(store: Store, obj_type: ObjectType, record: dict, args: dict, user: str) -> Any:
@@ -95,6 +132,10 @@ ACTIONS: dict[str, Action] = {
     "markDone": mark_done,
     "approveApproval": _approval(True),
     "rejectApproval": _approval(False),
+    "recallApproval": _approval(False),
+    "calculateFinance": calculate_finance,
+    "calculateDataExtension": calculate_data_extension,
+    "markViewed": mark_viewed,
     "share": share,
 }
 

@@ -21,12 +21,20 @@ from starlette.responses import Response
 from airflow_workfront.emulator import metadata, relaxedjson, timefmt
 from airflow_workfront.emulator.actions import run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
-from airflow_workfront.emulator.catalog import ObjectType, catalog, resolve
+from airflow_workfront.emulator.batch import run_batch
+from airflow_workfront.emulator.catalog import (
+    ObjectType,
+    catalog,
+    reset_api_version,
+    resolve,
+    use_api_version,
+)
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
 from airflow_workfront.emulator.projection import build_tree, project, project_many
 from airflow_workfront.emulator.query import Evaluator, parse_query
 from airflow_workfront.emulator.report import run_report
 from airflow_workfront.emulator.store import Store
+from airflow_workfront.emulator.wildcards import substitute_user
 
 
 def _encode_with_json(value: Any) -> bytes:
@@ -150,15 +158,23 @@ class WorkfrontApi:
     # -- dispatch -----------------------------------------------------------------------------
 
     async def handle(self, request: Request, rest: str) -> Response:
+        """Answer one API request; errors become Workfront's error body."""
         try:
-            return await self._handle(request, rest)
+            return await self.answer(request, rest)
         except ApiError as err:
             return error_response(err)
 
-    async def _handle(self, request: Request, rest: str) -> Response:
+    async def answer(self, request: Request, rest: str) -> Response:
+        """Answer one API request, raising :class:`ApiError` (batches need the error itself)."""
         segments = [s for s in rest.split("/") if s]
-        if segments and _VERSION.match(segments[0]):
-            segments = segments[1:]
+        version = segments[0] if segments and _VERSION.match(segments[0]) else None
+        token = use_api_version(version)
+        try:
+            return await self._dispatch(request, segments[1:] if version else segments, version)
+        finally:
+            reset_api_version(token)
+
+    async def _dispatch(self, request: Request, segments: list[str], version: str | None) -> Response:
         pairs = await self.params(request)
         params = dict(pairs)
         method = (params.get("method") or request.method).upper()
@@ -178,6 +194,12 @@ class WorkfrontApi:
         write = method in ("POST", "PUT", "DELETE")
         caller = self.auth.caller({k.lower(): v for k, v in request.headers.items()}, params, dict(request.cookies), write)
         user = caller.user_id
+        pairs = substitute_user(self.store, user, pairs)
+        params = dict(pairs)
+        if head == "batch":
+            if method != "POST":
+                raise bad_request(f"batch is a POST, not {method}")
+            return await run_batch(self, request, pairs, version)
         if head == "upload":
             return await self._upload(request)
         if head == "metadata":
@@ -213,6 +235,7 @@ class WorkfrontApi:
     def _read(self, obj_type: ObjectType, kind: str, pairs: list[tuple[str, str]]) -> Response:
         if kind == "metadata":
             return json_response({"data": metadata.object_metadata(obj_type)})
+        _check_version_names(obj_type, pairs)
         if kind == "search":
             self.churn.maybe_apply(self.store, obj_type)
         query = parse_query(obj_type, pairs, paging=kind == "search")
@@ -246,16 +269,18 @@ class WorkfrontApi:
         """``/{obj}``: get by IDs, create, copy, bulk create/update/delete."""
         tree = build_tree(obj_type, [f for f in params.get("fields", "").split(",") if f])
         atomic = params.get("atomic", "").lower() == "true"
+        given = [v for k, v in pairs if k in ("id", "ID")]
+        ids = [i.strip() for v in given for i in v.split(",") if i.strip()]
+        # Several IDs, as a comma-separated list or as repeated id= parameters, answer a list.
+        several = len(given) > 1 or any("," in v for v in given)
         if method == "GET":
-            ids = params.get("id") or params.get("ID")
             if not ids:
                 raise bad_request(f"GET /{obj_type.code.lower()} needs id=... (use /search to query)")
             with self.store.lock:
-                found = [self.store.get(obj_type, i) for i in ids.split(",") if i]
+                found = [self.store.get(obj_type, i) for i in ids]
                 rows = [project(self.store, obj_type, r, tree) for r in found]
-            return json_response({"data": rows if "," in ids else rows[0]})
+            return json_response({"data": rows if several else rows[0]})
         if method == "DELETE":
-            ids = [i for i in (params.get("ID") or params.get("id") or "").split(",") if i]
             if not ids:
                 raise bad_request("DELETE needs ID=... (one ID or a comma-separated list)")
             if len(ids) > MAX_BULK:
@@ -265,8 +290,7 @@ class WorkfrontApi:
                 self.store.delete(obj_type, obj_id, user, force)
                 return {"ID": obj_id}
 
-            return self._bulk(atomic, ids, delete_one,
-                              single=len(ids) == 1 and "," not in (params.get("ID") or params.get("id") or ""))
+            return self._bulk(atomic, ids, delete_one, single=not several)
         reserved = {"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "updates", "id", "action"}
         updates = self._updates(params, pairs, reserved)
         if method == "POST" and params.get("copySourceID"):
@@ -383,6 +407,22 @@ class WorkfrontApi:
         handle = secrets.token_hex(16)
         self.store.uploads[handle] = (upload.filename or "upload", await upload.read())
         return json_response({"data": {"handle": handle}})
+
+
+_SUFFIX = re.compile(r"(_\d+)?_(Mod|Range|Sort|GroupBy|AggFunc)$")
+
+
+def _check_version_names(obj_type: ObjectType, pairs: list[tuple[str, str]]) -> None:
+    """Refuse fields the request's API version does not have yet (the query engine caches paths
+    across versions, so the few dated fields are checked here)."""
+    missing = obj_type.missing_in_version()
+    if not missing:
+        return
+    for name, value in pairs:
+        names = value.split(",") if name == "fields" else [_SUFFIX.sub("", re.sub(r"^OR:\d+:", "", name))]
+        for text in names:
+            if text.split(":")[0].strip() in missing:
+                raise obj_type.unknown_field(text.split(":")[0].strip())
 
 
 def _as_record(item: Any) -> dict:

@@ -9,13 +9,21 @@ later versions).
 from __future__ import annotations
 
 import json
+import re
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from airflow_workfront.emulator.errors import ApiError, bad_request
 
-API_MODEL = "V21_0"
+CURRENT_VERSION = 21  # what an unversioned URL gets (the "Default" that moves with each release)
+API_MODEL = f"V{CURRENT_VERSION}_0"
+# The API version of the request being answered: "APIModel V15_0 does not support field X" names it.
+_API_VERSION: ContextVar[tuple[str, int]] = ContextVar("workfront_api_version", default=(API_MODEL, CURRENT_VERSION))
+_VERSION_SEGMENT = re.compile(r"^v(\d+)(?:\.(\d+))?$")
+# Fields the reference dates (workfront-api-notes.md, section 6): first API version that has them.
+ADDED_IN = {("ROLE", "lastUpdateDate"): 19}
 
 # Reference name -> object code it points to (its ID lives in "<name>ID").
 REFERENCE_TARGETS = {
@@ -108,13 +116,36 @@ class ObjectType:
         return REFERENCE_TARGETS.get(name)
 
     def knows(self, name: str) -> bool:
-        """Whether ``name`` is a field, reference or collection of this type."""
+        """Whether ``name`` is a field, reference or collection of this type (in the request's API version)."""
+        if ADDED_IN.get((self.code, name), 0) > _API_VERSION.get()[1]:
+            return False
         return name in self.fields or name in self.references or name in self.collections or name in (
             "ID", "objCode", "parameterValues")
 
     def unknown_field(self, name: str) -> ApiError:
         """Workfront's answer to a field the type does not have."""
-        return bad_request(f"APIModel {API_MODEL} does not support field {name} ({self.name})")
+        return bad_request(f"APIModel {_API_VERSION.get()[0]} does not support field {name} ({self.name})")
+
+    def missing_in_version(self) -> frozenset[str]:
+        """Fields of this type that the request's API version does not have yet."""
+        number = _API_VERSION.get()[1]
+        return frozenset(f for (code, f), added in ADDED_IN.items() if code == self.code and added > number)
+
+
+def use_api_version(segment: str | None) -> Token:
+    """Answer the current request as API ``segment`` (``v15.0``, ``unsupported``, ``internal``, or none)."""
+    if not segment:
+        return _API_VERSION.set((API_MODEL, CURRENT_VERSION))
+    match = _VERSION_SEGMENT.match(segment)
+    if match:
+        return _API_VERSION.set((f"V{match[1]}_{match[2] or 0}", int(match[1])))
+    # api-unsupported and api-internal expose every field the emulator knows.
+    return _API_VERSION.set((segment.upper(), 10_000))
+
+
+def reset_api_version(token: Token) -> None:
+    """Back to the API version before :func:`use_api_version`."""
+    _API_VERSION.reset(token)
 
 
 @cache

@@ -84,7 +84,7 @@ def object_metadata(obj_type: ObjectType) -> dict:
     return {
         "name": obj_type.name, "label": object_label(obj_type), "objCode": obj_type.code, "flags": ["REPORTABLE"],
         "url": _url(obj_type.code),
-        "fields": {f: describe_field(obj_type, f) for f in sorted(obj_type.fields)},
+        "fields": {f: describe_field(obj_type, f) for f in sorted(obj_type.fields) if obj_type.knows(f)},
         "references": {r: _related(r, target(r)) for r in sorted(obj_type.references)},
         "collections": {c: _related(c, member(c)) for c in sorted(obj_type.collections)},
         "search": {},

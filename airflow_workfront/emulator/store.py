@@ -308,6 +308,8 @@ class Store:
             self._remember(lambda: self._drop(obj_type, record))
             self._replace_collections(obj_type, record, data, user)
             self._replace_owned(obj_type, record, data, user)
+            if obj_type.code == "ASSGN":
+                self._add_work_item(record, user, now)
             if journal:
                 self._journal(obj_type, "A", record, None, user, now)
             self._notify("CREATE", obj_type.code, record, {})
@@ -356,6 +358,9 @@ class Store:
             changes = {k: v for k, v in self._normalise(obj_type, data).items() if k not in SYSTEM_FIELDS}
             now = self.clock.tick()
             record = {**old, **changes}
+            status = str(changes.get("status") or "")
+            if status.endswith(":A") and not str(old.get("status") or "").endswith(":A"):
+                record["_statusBeforeApproval"] = old.get("status")  # where a reject or recall returns
             self._follow_planned(obj_type, record, changes, creating=False)
             user = user_id or self.default_user_id
             if obj_type.has_last_update:
@@ -386,6 +391,9 @@ class Store:
                 for member in members:
                     if member["ID"] in self.objects[member_code]:
                         self.delete(catalog()[member_code], member["ID"], user_id, force=True)
+            if obj_type.code == "ASSGN":
+                for item in [w for w in self.objects["WRKITM"].values() if w.get("assignmentID") == obj_id]:
+                    self.delete(catalog()["WRKITM"], item["ID"], user_id, force=True)
             self._drop(obj_type, record)
             self._remember(lambda: self._put(obj_type, record, None))
             user = user_id or self.default_user_id
@@ -427,6 +435,18 @@ class Store:
             extra = {"handle": data["handle"]} if owned_type.code == "DOCV" and data.get("handle") else {}
             owned = self.create(owned_type, {**extra, **value, spec[1]: record["ID"]}, user, check_required=False)
             record[f"{name}ID"] = owned["ID"]
+
+    def _add_work_item(self, assignment: dict, user: str | None, now: int) -> None:
+        """A user's assignment on a task or issue is a work item for them (WorkItem in the metadata)."""
+        work_code, work_id = ("TASK", assignment.get("taskID")) if assignment.get("taskID") else (
+            "OPTASK", assignment.get("opTaskID"))
+        if not work_id or not assignment.get("assignedToID"):
+            return
+        self.create(catalog()["WRKITM"], {
+            "assignmentID": assignment["ID"], "userID": assignment["assignedToID"], "objObjCode": work_code,
+            "objID": work_id, "taskID": assignment.get("taskID"), "opTaskID": assignment.get("opTaskID"),
+            "projectID": assignment.get("projectID"), "isDone": False, "isDead": False,
+        }, user, at_ms=now, check_required=False)
 
     def access_rule(self, rule: Any) -> dict:
         """An access rule (``{accessorID, accessorObjCode, coreAction}``) checked against the tenant."""

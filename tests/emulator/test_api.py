@@ -274,7 +274,7 @@ def test_share_and_unsupported_actions(wf):
                                                           "accessorObjCode": "USER", "coreAction": "VIEW"}))
     rules = data(wf.get(f"/project/{project['ID']}", params={"fields": "accessRules:*"}))["accessRules"]
     assert any(r["accessorID"] == user["ID"] and r["coreAction"] == "VIEW" for r in rules)
-    err = error(wf.put(f"/project/{project['ID']}/calculateFinance"), 400)
+    err = error(wf.put(f"/project/{project['ID']}/saveProjectAsTemplate"), 400)
     assert "not supported by the emulator" in err["message"]
 
 

@@ -51,5 +51,5 @@ def test_unknown_and_unemulated_actions_are_clear_errors(wf):
     err = error(wf.put(f"/task/{task['ID']}/frobnicate"), 400)
     assert err["message"] == "frobnicate is not an action of Task"
     project = wf.get("/proj/search", params={"$$LIMIT": 1}).json()["data"][0]
-    err = error(wf.put(f"/proj/{project['ID']}/calculateFinance"), 400)  # a Workfront action the emulator lacks
+    err = error(wf.put(f"/proj/{project['ID']}/setBudgetToSchedule"), 400)  # a Workfront action the emulator lacks
     assert err["message"].endswith("not supported by the emulator")

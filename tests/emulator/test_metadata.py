@@ -12,7 +12,7 @@ from emulator.wfhttp import data, error
 RECORDED = Path("/work/shared/reference/fixtures/metadata.json")
 WF_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}:\d{3}[+-]\d{4}$"
 SERVED = ("PROJ", "TASK", "OPTASK", "USER", "HOUR", "ASSGN", "DOCU", "NOTE", "JRNLE", "PORT", "PRGM", "TMPL", "CMPY",
-          "TEAMOB", "GROUP", "ROLE", "TSHET", "EXPNS", "PARAM")
+          "TEAMOB", "GROUP", "ROLE", "TSHET", "EXPNS", "PARAM", "WRKITM")
 
 
 def _matches(field_type: str, value) -> bool:
