@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from airflow_workfront.emulator.api import json_response
+from airflow_workfront.emulator.auth import CUSTOMER_ID
 from airflow_workfront.emulator.catalog import catalog
 from airflow_workfront.emulator.errors import ApiError
 
@@ -31,8 +32,15 @@ if TYPE_CHECKING:
 
 BASE = "/attask/eventsubscription/api/v1"
 FIELDS = {"objCode", "eventType", "url", "authToken", "objId", "filters", "filterConnector", "base64Encoding"}
+# What list and get answer (the docs' examples), plus the optional fields a subscription was created with.
+SHOWN = ("id", "customerId", "objId", "objCode", "url", "eventType", "authToken")
+SHOWN_IF_SET = ("filters", "filterConnector", "base64Encoding")
 EVENT_TYPES = ("CREATE", "UPDATE", "DELETE")
 COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "notContains", "containsOnly", "changed")
+# The docs' list of supported objects (Report is PTLSEC, Dashboard PTLTAB, Timesheet TSHET), and the
+# codes the notes add. Journal entries, among others, are not supported.
+SUPPORTED_CODES = frozenset({"ASSGN", "CMPY", "PTLTAB", "DOCU", "EXPNS", "HOUR", "OPTASK", "NOTE", "PORT", "PRGM",
+                             "PROJ", "PTLSEC", "TASK", "TMPL", "TSHET", "USER"})
 EXTRA_CODES = {"approval", "approval_stage", "approval_stage_participant", "RECORD", "RECORD_TYPE", "WORKSPACE", "FIELD"}
 MAX_ATTEMPTS = 11
 _WF_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}):(\d{3})([+-]\d{4})$")
@@ -89,8 +97,11 @@ class EventSubscriptions:
         return None
 
     def _public(self, sub: dict) -> dict:
-        token = sub["authToken"]
-        return {**{k: v for k, v in sub.items() if k != "authToken"}, "authToken": "****" + token[-4:]}
+        """A subscription as list and get show it: documented fields only, the token masked."""
+        shown = {key: sub.get(key) for key in SHOWN}
+        shown["authToken"] = "****" + sub["authToken"][-4:]
+        shown.update({key: sub[key] for key in SHOWN_IF_SET if key in sub})
+        return shown
 
     async def _collection(self, request: Request) -> Response:
         refused = self._authenticate(request)
@@ -118,7 +129,7 @@ class EventSubscriptions:
                 return _plain("An identical subscription already exists", 409)
             sub_id = str(uuid.uuid4())
             self.subscriptions[sub_id] = {
-                "id": sub_id, "customerId": "emulator", "version": "v2", "createdAt": time.time(), "_key": key,
+                "id": sub_id, "customerId": CUSTOMER_ID, "version": "v2", "createdAt": time.time(), "_key": key,
                 **{k: body.get(k) for k in FIELDS if k in body},
             }
         location = f"{str(request.base_url).rstrip('/')}{BASE}/subscriptions/{sub_id}"
@@ -133,8 +144,9 @@ class EventSubscriptions:
         missing = [f for f in ("objCode", "eventType", "url", "authToken") if not body.get(f)]
         if missing:
             return f"Missing required fields: {', '.join(missing)}"
-        if body["objCode"] not in catalog() and body["objCode"] not in EXTRA_CODES:
-            return f"objCode {body['objCode']!r} does not support event subscriptions"
+        if body["objCode"] not in SUPPORTED_CODES and body["objCode"] not in EXTRA_CODES:
+            return (f"objCode {body['objCode']!r} does not support event subscriptions; supported: "
+                    f"{', '.join(sorted(SUPPORTED_CODES))}")
         if body["eventType"] not in EVENT_TYPES:
             return f"eventType must be one of {', '.join(EVENT_TYPES)}"
         parts = urlsplit(str(body["url"]))
@@ -210,7 +222,8 @@ class EventSubscriptions:
             payload = {"eventType": event, "subscriptionId": sub["id"],
                        "eventTime": {"epochSecond": int(now), "nano": int((now % 1) * 1e9)},
                        "eventVersion": sub.get("version", "v2"), "subscriptionVersion": sub.get("version", "v2"),
-                       "newState": _dotted(new), "oldState": _dotted(old)}
+                       "customerId": CUSTOMER_ID, "userId": new.get("lastUpdatedByID") or self.emulator.auth.admin_id,
+                       "newState": event_state(code, new), "oldState": event_state(code, old)}
             if str(sub.get("base64Encoding", "")).lower() == "true":
                 import base64
 
@@ -246,18 +259,30 @@ class EventSubscriptions:
                     threading.Timer(delay, self._queue.put, ((url, token, payload, attempt + 1),)).start()
 
 
-def _dotted(state: dict) -> dict:
-    """Event payloads write dates with a dot before the milliseconds."""
-    out = {}
-    for key, value in state.items():
+def event_state(code: str, record: dict) -> dict:
+    """An object as event payloads carry it: every field of its type (null when unset), custom data
+    under ``parameterValues``, dates with a dot before the milliseconds; ``{}`` for no object."""
+    if not record:
+        return {}
+    obj_type = catalog().get(code)
+    names = sorted(obj_type.fields) if obj_type else []
+    state: dict[str, Any] = {"ID": record.get("ID"), "objCode": code, **{name: None for name in names}}
+    if "customerID" in state:
+        state["customerID"] = CUSTOMER_ID
+    custom = {}
+    for key, value in record.items():
         if key.startswith("_"):
             continue
         if isinstance(value, str):
             match = _WF_DATE.match(value)
             if match:
                 value = f"{match[1]}.{match[2]}{match[3]}"
-        out[key] = value
-    return out
+        if key.startswith("DE:"):
+            custom[key] = value
+        else:
+            state[key] = value
+    state["parameterValues"] = custom
+    return state
 
 
 def _filters_match(filters: list, connector: str, new: dict, old: dict) -> bool:

@@ -139,3 +139,56 @@ def test_failed_delivery_is_retried(subs, emulator, wf):
         assert first["body"] == second["body"]
     log = emulator.control.event_deliveries()
     assert [(d["attempt"], d["status"]) for d in log[-2:]] == [(1, 500), (2, 200)]
+
+
+DOCUMENTED_CODES = ("ASSGN", "CMPY", "PTLTAB", "DOCU", "EXPNS", "HOUR", "OPTASK", "NOTE", "PORT", "PRGM", "PROJ",
+                    "PTLSEC", "TASK", "TMPL", "TSHET", "USER")
+
+
+def test_list_and_get_show_only_documented_fields(subs, emulator):
+    sub_id = subs.post(SUBS, json=_body("https://example.com/plain")).json()["id"]
+    filtered = subs.post(SUBS, json=_body("https://example.com/f", filters=[{"fieldName": "status", "comparison": "changed"}]))
+    documented = {"id", "customerId", "objId", "objCode", "url", "eventType", "authToken"}
+    one = subs.get(f"{SUBS}/{sub_id}").json()
+    assert set(one) == documented, one
+    assert one["objId"] is None and len(one["customerId"]) == 32 and one["authToken"] == "****1234"
+    listed = {s["id"]: s for s in subs.get(f"{SUBS}/list").json()}
+    assert set(listed[sub_id]) == documented
+    assert set(listed[filtered.json()["id"]]) == documented | {"filters"}
+    for sub in subs.get(SUBS).json()["subscriptions"]:
+        assert not any(key.startswith("_") or key == "createdAt" for key in sub), sub
+
+
+def test_supported_objects_follow_the_docs(subs, emulator):
+    for code in DOCUMENTED_CODES:
+        assert subs.post(SUBS, json=_body(f"https://example.com/{code}", objCode=code)).status_code == 201, code
+    refused = subs.post(SUBS, json=_body("https://example.com/jrnle", objCode="JRNLE"))
+    assert refused.status_code == 400 and "JRNLE" in refused.json()["error"]["message"]
+    assert subs.post(SUBS, json=_body("https://example.com/role", objCode="ROLE")).status_code == 400
+
+
+def test_delivery_carries_every_field_and_custom_data_under_parameter_values(subs, emulator, wf):
+    with Receiver() as receiver:
+        subs.post(SUBS, json=_body(receiver.url))
+        task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "DE:Effort"}))[0]
+        data(wf.put(f"/task/{task['ID']}", params={"name": "Payload"}))
+        (delivery,) = receiver.wait_for(1)
+    body = delivery["body"]
+    assert {"eventType", "subscriptionId", "eventTime", "eventVersion", "subscriptionVersion", "newState",
+            "oldState"} <= set(body)
+    fields = set(data(wf.get("/task/metadata"))["fields"])
+    for state in (body["newState"], body["oldState"]):
+        assert fields <= set(state), sorted(fields - set(state))
+        assert state["description"] is None  # present even when null
+        assert state["parameterValues"] == {"DE:Effort": task["DE:Effort"]}
+        assert not any(key.startswith(("DE:", "_")) for key in state), state
+        assert "." in state["lastUpdateDate"] and state["lastUpdateDate"].count(":") == 2
+
+
+def test_create_event_has_an_empty_old_state(subs, emulator, wf):
+    with Receiver() as receiver:
+        subs.post(SUBS, json=_body(receiver.url, eventType="CREATE", objCode="PROJ"))
+        data(wf.post("/project", params={"name": "Fresh"}))
+        (delivery,) = receiver.wait_for(1)
+    assert delivery["body"]["oldState"] == {}
+    assert delivery["body"]["newState"]["name"] == "Fresh" and delivery["body"]["newState"]["parameterValues"] == {}
