@@ -122,7 +122,7 @@ def share(store: Store, obj_type: ObjectType, record: dict, args: dict, user: st
     rule = store.access_rule({k: args[k] for k in ("accessorID", "accessorObjCode", "coreAction") if k in args})
     rules = [r for r in record.get("_accessRules", []) if r["accessorID"] != rule["accessorID"]] + [rule]
     with store.lock:
-        record["_accessRules"] = rules
+        store.set_access_rules(obj_type, record, rules)
     return rule
 
 

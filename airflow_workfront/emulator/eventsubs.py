@@ -35,7 +35,7 @@ FIELDS = {"objCode", "eventType", "url", "authToken", "objId", "filters", "filte
 # What list and get answer (the docs' examples), plus the optional fields a subscription was created with.
 SHOWN = ("id", "customerId", "objId", "objCode", "url", "eventType", "authToken")
 SHOWN_IF_SET = ("filters", "filterConnector", "base64Encoding")
-EVENT_TYPES = ("CREATE", "UPDATE", "DELETE")
+EVENT_TYPES = ("CREATE", "UPDATE", "DELETE", "SHARE")
 COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "notContains", "containsOnly", "changed")
 # The docs' list of supported objects (Report is PTLSEC, Dashboard PTLTAB, Timesheet TSHET), and the
 # codes the notes add. Journal entries, among others, are not supported.

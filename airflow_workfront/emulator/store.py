@@ -407,7 +407,7 @@ class Store:
             if name == "accessRules":
                 if not isinstance(items, list):
                     raise bad_request("accessRules must be a list")
-                record["_accessRules"] = [self.access_rule(rule) for rule in items]
+                self.set_access_rules(obj_type, record, [self.access_rule(rule) for rule in items])
                 continue
             spec = COLLECTIONS.get((obj_type.code, name))
             if spec is None:
@@ -447,6 +447,12 @@ class Store:
             "objID": work_id, "taskID": assignment.get("taskID"), "opTaskID": assignment.get("opTaskID"),
             "projectID": assignment.get("projectID"), "isDone": False, "isDead": False,
         }, user, at_ms=now, check_required=False)
+
+    def set_access_rules(self, obj_type: ObjectType, record: dict, rules: list[dict]) -> None:
+        """Replace who may access an object; SHARE event subscribers hear of it."""
+        old = {**record}
+        record["_accessRules"] = rules
+        self._notify("SHARE", obj_type.code, record, old)
 
     def access_rule(self, rule: Any) -> dict:
         """An access rule (``{accessorID, accessorObjCode, coreAction}``) checked against the tenant."""
