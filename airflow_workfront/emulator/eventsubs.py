@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 BASE = "/attask/eventsubscription/api/v1"
 FIELDS = {"objCode", "eventType", "url", "authToken", "objId", "filters", "filterConnector", "base64Encoding"}
-# What list and get answer (the docs' examples), plus the optional fields a subscription was created with.
-SHOWN = ("id", "customerId", "objId", "objCode", "url", "eventType", "authToken")
+# What list and get answer (the docs' examples, and the payload version that creation answers and
+# PUT .../version switches), plus the optional fields a subscription was created with.
+SHOWN = ("id", "customerId", "objId", "objCode", "url", "eventType", "authToken", "version")
 SHOWN_IF_SET = ("filters", "filterConnector", "base64Encoding")
 EVENT_TYPES = ("CREATE", "UPDATE", "DELETE", "SHARE")
 COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "notContains", "containsOnly", "changed")

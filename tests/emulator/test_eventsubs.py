@@ -148,7 +148,7 @@ DOCUMENTED_CODES = ("ASSGN", "CMPY", "PTLTAB", "DOCU", "EXPNS", "HOUR", "OPTASK"
 def test_list_and_get_show_only_documented_fields(subs, emulator):
     sub_id = subs.post(SUBS, json=_body("https://example.com/plain")).json()["id"]
     filtered = subs.post(SUBS, json=_body("https://example.com/f", filters=[{"fieldName": "status", "comparison": "changed"}]))
-    documented = {"id", "customerId", "objId", "objCode", "url", "eventType", "authToken"}
+    documented = {"id", "customerId", "objId", "objCode", "url", "eventType", "authToken", "version"}
     one = subs.get(f"{SUBS}/{sub_id}").json()
     assert set(one) == documented, one
     assert one["objId"] is None and len(one["customerId"]) == 32 and one["authToken"] == "****1234"
