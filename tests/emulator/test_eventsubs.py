@@ -194,15 +194,18 @@ def test_create_event_has_an_empty_old_state(subs, emulator, wf):
     assert delivery["body"]["newState"]["name"] == "Fresh" and delivery["body"]["newState"]["parameterValues"] == {}
 
 
-def test_obj_id_limits_events_to_one_object_and_share_events_arrive(subs, emulator, wf):
+def test_obj_id_limits_events_and_share_and_delete_events_arrive(subs, emulator, wf):
     first, second = data(wf.get("/task/search", params={"$$LIMIT": 2, "ID_Sort": "asc"}))
     user = data(wf.get("/user/search", params={"$$LIMIT": 1}))[0]
     with Receiver() as receiver:
         subs.post(SUBS, json=_body(receiver.url, objId=second["ID"]))
         subs.post(SUBS, json=_body(receiver.url, eventType="SHARE"))
+        subs.post(SUBS, json=_body(receiver.url, eventType="DELETE"))
         data(wf.put(f"/task/{first['ID']}", params={"name": "not watched"}))
         data(wf.put(f"/task/{second['ID']}", params={"name": "watched"}))
         data(wf.put(f"/task/{first['ID']}/share", params={"accessorID": user["ID"], "accessorObjCode": "USER"}))
-        received = receiver.wait_for(2)
-    assert [(r["body"]["eventType"], r["body"]["newState"]["ID"]) for r in received] == [
-        ("UPDATE", second["ID"]), ("SHARE", first["ID"])]
+        data(wf.delete(f"/task/{first['ID']}", params={"force": "true"}))
+        received = receiver.wait_for(3)
+    assert [(r["body"]["eventType"], (r["body"]["newState"] or r["body"]["oldState"])["ID"]) for r in received] == [
+        ("UPDATE", second["ID"]), ("SHARE", first["ID"]), ("DELETE", first["ID"])]
+    assert received[2]["body"]["newState"] == {}
