@@ -126,9 +126,11 @@ def coerce(code: str, name: str, value: object, kind: str | None = None) -> obje
     :raises ValueError: when the text is not a value of the type (the caller says which field).
     """
     kind = kind or field_type(code, name)
-    if not isinstance(value, str) or kind in (STRING, DATETIME):
-        if kind == BOOLEAN and isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-            return bool(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return _coerce_json(kind, value)
+    if kind in (STRING, DATETIME):
         return value
     text = value.strip()
     if not text:
@@ -146,3 +148,26 @@ def coerce(code: str, name: str, value: object, kind: str | None = None) -> obje
             raise ValueError(f"{value!r} is not a whole number")
         return int(number)
     return int(number) if number.is_integer() and "." not in text else number
+
+
+def _coerce_json(kind: str, value: object) -> object:
+    """A JSON value (from ``updates=`` or a JSON body) checked against the field's type."""
+    if kind == STRING:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list):  # multi-valued text (checkboxes, ID lists)
+            return value
+    elif kind == BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+    elif kind == INT:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    elif kind == DOUBLE:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    raise ValueError(f"{value!r} is not a {kind}")

@@ -110,8 +110,9 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
         out["objCode"] = obj_type.code
     for name, sub in tree.items():
         if name == "*":
+            hidden = obj_type.missing_in_version()  # fields the request's API version lacks
             for key in _all_names(obj_type.code):
-                if key not in out:
+                if key not in out and key not in hidden:
                     out[key] = record.get(key)
             out["objCode"] = obj_type.code
         elif name == "parameterValues":

@@ -87,6 +87,10 @@ def test_text_parameters_are_stored_with_the_field_type(wf):
     assert "priority" in err["message"] and "high" in err["message"]
     err = error(wf.put(f"/task/{task['ID']}", params={"priority": "1.5"}), 400)
     assert "whole number" in err["message"]
+    edited = data(wf.put(f"/task/{task['ID']}", json={"description": 5, "isCritical": 0, "fields": "description,isCritical"}))
+    assert (edited["description"], edited["isCritical"]) == ("5", False)
+    err = error(wf.put(f"/task/{task['ID']}", json={"priority": True}), 400)
+    assert "priority" in err["message"] and "int" in err["message"]
 
 
 def test_custom_fields_are_typed_by_their_parameter(wf):

@@ -158,5 +158,7 @@ def test_role_last_update_date_exists_from_v19(root):
                    {"lastUpdateDate_Sort": "asc"}):
         err = error(root.get("/v18.0/role/search", params=params), 400)
         assert err["message"] == "APIModel V18_0 does not support field lastUpdateDate (Role)"
+    assert "lastUpdateDate" not in data(root.get("/v18.0/role/search", params={"fields": "*"}))[0]
+    assert "lastUpdateDate" in data(root.get("/v19.0/role/search", params={"fields": "*"}))[0]
     assert "lastUpdateDate" not in data(root.get("/v18.0/role/metadata"))["fields"]
     assert "lastUpdateDate" in data(root.get("/v19.0/role/metadata"))["fields"]
