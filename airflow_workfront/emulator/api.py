@@ -294,6 +294,10 @@ class WorkfrontApi:
         reserved = {"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "updates", "id", "action"}
         updates = self._updates(params, pairs, reserved)
         if method == "POST" and params.get("copySourceID"):
+            if params.get("options", "").strip() not in ("", "[]"):
+                # Copy options choose what Workfront leaves out of a copy; ignoring them would
+                # answer a copy that differs from the one asked for.
+                raise not_supported(f"copy options {params['options']}")
             return self._copy(obj_type, params["copySourceID"], updates, tree, user)
         if isinstance(updates, list):
             if len(updates) > MAX_BULK:

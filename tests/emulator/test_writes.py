@@ -105,3 +105,13 @@ def test_parameter_values_write_custom_data(wf):
     assert edited["parameterValues"]["DE:Region"] == "LATAM" and edited["parameterValues"]["DE:Budget"] == 99
     err = error(wf.put(f"/project/{project['ID']}", params={"updates": '{"parameterValues": {"Region": "x"}}'}), 400)
     assert "DE:" in err["message"]
+
+
+def test_copy_options_the_emulator_cannot_honour_are_refused(wf):
+    project = _project(wf)
+    before = data(wf.get("/proj/count"))["count"]
+    err = error(wf.post("/project", params={"copySourceID": project["ID"], "name": "copy",
+                                            "options": '["clearProgress"]'}), 400)
+    assert "clearProgress" in err["message"] and "not supported by the emulator" in err["message"]
+    assert data(wf.get("/proj/count"))["count"] == before
+    assert data(wf.post("/project", params={"copySourceID": project["ID"], "name": "copy", "options": "[]"}))
