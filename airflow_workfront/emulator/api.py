@@ -417,16 +417,28 @@ _SUFFIX = re.compile(r"(_\d+)?_(Mod|Range|Sort|GroupBy|AggFunc)$")
 
 
 def _check_version_names(obj_type: ObjectType, pairs: list[tuple[str, str]]) -> None:
-    """Refuse fields the request's API version does not have yet (the query engine caches paths
-    across versions, so the few dated fields are checked here)."""
-    missing = obj_type.missing_in_version()
-    if not missing:
+    """Refuse fields the request's API version does not have yet, and filters on fields it does not
+    filter on (the query engine caches paths across versions, so the few dated fields are checked here)."""
+    missing, unfilterable = obj_type.missing_in_version(), obj_type.unfilterable_in_version()
+    if not missing and not unfilterable:
         return
     for name, value in pairs:
-        names = value.split(",") if name == "fields" else [_SUFFIX.sub("", re.sub(r"^OR:\d+:", "", name))]
+        if name == "fields":
+            names, filtering = value.split(","), False
+        elif name == "filters":
+            try:
+                listed = json.loads(value)
+            except ValueError:
+                continue  # the query engine reports the bad JSON
+            names, filtering = list(listed) if isinstance(listed, dict) else [], True
+        else:
+            names, filtering = [name], not name.endswith(("_Sort", "_GroupBy", "_AggFunc"))
         for text in names:
-            if text.split(":")[0].strip() in missing:
-                raise obj_type.unknown_field(text.split(":")[0].strip())
+            base = _SUFFIX.sub("", re.sub(r"^OR:\d+:", "", text)).split(":")[0].strip()
+            if base in missing:
+                raise obj_type.unknown_field(base)
+            if filtering and base in unfilterable:
+                raise obj_type.not_filterable(base)
 
 
 def _as_record(item: Any) -> dict:

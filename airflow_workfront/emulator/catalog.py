@@ -24,6 +24,8 @@ _API_VERSION: ContextVar[tuple[str, int]] = ContextVar("workfront_api_version", 
 _VERSION_SEGMENT = re.compile(r"^v(\d+)(?:\.(\d+))?$")
 # Fields the reference dates (workfront-api-notes.md, section 6): first API version that has them.
 ADDED_IN = {("ROLE", "lastUpdateDate"): 19}
+# Fields that stopped being filterable (v13 made these journal-entry fields NOT_FILTERABLE).
+NOT_FILTERABLE_FROM = {("JRNLE", name): 13 for name in ("subObjCode", "subObjID", "topObjCode", "topObjID")}
 
 # Reference name -> object code it points to (its ID lives in "<name>ID").
 REFERENCE_TARGETS = {
@@ -130,6 +132,16 @@ class ObjectType:
         """Fields of this type that the request's API version does not have yet."""
         number = _API_VERSION.get()[1]
         return frozenset(f for (code, f), added in ADDED_IN.items() if code == self.code and added > number)
+
+
+    def unfilterable_in_version(self) -> frozenset[str]:
+        """Fields of this type that the request's API version does not filter on."""
+        number = _API_VERSION.get()[1]
+        return frozenset(f for (code, f), since in NOT_FILTERABLE_FROM.items() if code == self.code and number >= since)
+
+    def not_filterable(self, name: str) -> ApiError:
+        """Workfront's answer to a filter on a NOT_FILTERABLE field."""
+        return bad_request(f"APIModel {_API_VERSION.get()[0]}: field {name} of {self.name} is NOT_FILTERABLE")
 
 
 def use_api_version(segment: str | None) -> Token:

@@ -56,7 +56,7 @@ def describe_field(obj_type: ObjectType, name: str) -> dict[str, Any]:
 
 
 def _flags(obj_type: ObjectType, name: str) -> list[str]:
-    flags = []
+    flags = ["NOT_FILTERABLE"] if name in obj_type.unfilterable_in_version() else []
     if fieldtypes.field_type(obj_type.code, name) == fieldtypes.DOUBLE and name.endswith(
             ("Cost", "Amount", "Revenue", "PerHour", "Benefit")):
         flags.append("CURRENCY")

@@ -162,3 +162,14 @@ def test_role_last_update_date_exists_from_v19(root):
     assert "lastUpdateDate" in data(root.get("/v19.0/role/search", params={"fields": "*"}))[0]
     assert "lastUpdateDate" not in data(root.get("/v18.0/role/metadata"))["fields"]
     assert "lastUpdateDate" in data(root.get("/v19.0/role/metadata"))["fields"]
+
+
+def test_journal_sub_and_top_codes_are_not_filterable_from_v13(root):
+    assert data(root.get("/v12.0/jrnle/search", params={"subObjCode": "HOUR"})) is not None
+    for params in ({"subObjCode": "HOUR"}, {"OR:1:topObjID": "x"}, {"filters": json.dumps({"topObjCode": "PROJ"})}):
+        err = error(root.get("/v13.0/jrnle/search", params=params), 400)
+        assert "NOT_FILTERABLE" in err["message"] and "V13_0" in err["message"]
+    assert data(root.get("/v13.0/jrnle/search", params={"fields": "subObjCode", "objObjCode": "TASK"}))
+    flags = data(root.get("/v13.0/jrnle/metadata"))["fields"]["subObjCode"]["flags"]
+    assert "NOT_FILTERABLE" in flags
+    assert "NOT_FILTERABLE" not in data(root.get("/v12.0/jrnle/metadata"))["fields"]["subObjCode"]["flags"]
