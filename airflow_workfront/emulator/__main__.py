@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fault-kinds", default="429,500,drop")
     parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
     parser.add_argument("--session-ttl", type=float, default=8 * 3600.0, help="seconds a session/token lives")
+    parser.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
+                        help="shuffle unsorted search results and ties within a sort, seeded with N "
+                             "(Workfront promises no order beyond the sort)")
     parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
     parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
     parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     config = EmulatorConfig(auth=auth, seed=args.seed, seed_size=args.seed_size, random_seed=args.random_seed,
                             latency_ms=args.latency_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
-                            concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock)
+                            concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
+                            shuffle_seed=args.shuffle_seed)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"

@@ -52,6 +52,7 @@ class EmulatorConfig:
     concurrency_limit: int = 10
     control_api: bool = False
     clock: str | None = None  # ISO instant to freeze the clock at; real time when None
+    shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
 
 
 class Faults:
@@ -118,6 +119,8 @@ class Emulator:
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
         self.api = WorkfrontApi(self.store, self.auth)
+        self.order = self.api.evaluator.order  # survives reset(): the evaluator is kept, its store replaced
+        self.order.configure(self.config.shuffle_seed)
         self.event_subscriptions: Any = None
         self.reset(self.config.seed, self.config.seed_size, self.config.random_seed)
 

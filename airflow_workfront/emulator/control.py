@@ -1,5 +1,5 @@
 """The control API under ``/_emulator/`` (never a Workfront path): reset, clock, stats, faults,
-and object edits from outside the API, for tests and demos. Off unless asked for."""
+result order, and object edits from outside the API, for tests and demos. Off unless asked for."""
 
 from __future__ import annotations
 
@@ -98,6 +98,14 @@ def routes(emulator: Emulator) -> list[Route]:
             emulator.config.concurrency_limit = int(body["concurrency_limit"])
         return json_response({"ok": True})
 
+    async def order(request: Request) -> Response:
+        if request.method == "POST":
+            seed = (await _body(request)).get("shuffle_seed")
+            if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+                raise bad_request(f"shuffle_seed must be a whole number or null, got {seed!r}")
+            emulator.order.configure(seed)
+        return json_response({"shuffle_seed": emulator.order.seed})
+
     async def expire(request: Request) -> Response:
         return json_response({"expired": emulator.auth.expire_all()})
 
@@ -113,6 +121,7 @@ def routes(emulator: Emulator) -> list[Route]:
         Route("/_emulator/objects/{obj}", guarded(objects), methods=["GET", "POST"]),
         Route("/_emulator/objects/{obj}/{obj_id}", guarded(one_object), methods=["GET", "PATCH", "PUT", "DELETE"]),
         Route("/_emulator/faults", guarded(faults), methods=["POST"]),
+        Route("/_emulator/order", guarded(order), methods=["GET", "POST"]),
         Route("/_emulator/sessions/expire", guarded(expire), methods=["POST"]),
         Route("/_emulator/event-deliveries", guarded(deliveries), methods=["GET"]),
     ]

@@ -85,6 +85,10 @@ class EmulatorControl:
             body["concurrency_limit"] = concurrency_limit
         self._call("POST", "/faults", body)
 
+    def set_order(self, shuffle_seed: int | None) -> None:
+        """Shuffle unsorted results and ties within a sort with this seed; ``None`` keeps the store's order."""
+        self._call("POST", "/order", {"shuffle_seed": shuffle_seed})
+
     def expire_sessions(self) -> int:
         """Expire every session and access token."""
         return self._call("POST", "/sessions/expire")["expired"]
@@ -169,9 +173,11 @@ class EmulatorProcess:
 
     :param cli_args: Extra CLI arguments, e.g. ``("--seed-size", "50000", "--latency-ms", "50")``.
     :param api_key: The admin API key.
+    :param shuffle_seed: Shuffle unsorted results and ties within a sort with this seed (``--shuffle-seed``).
     """
 
-    def __init__(self, *cli_args: str, api_key: str = "test-key", start_timeout: float = 300.0) -> None:
+    def __init__(self, *cli_args: str, api_key: str = "test-key", start_timeout: float = 300.0,
+                 shuffle_seed: int | None = None) -> None:
         import subprocess
         import sys
         import tempfile
@@ -182,7 +188,8 @@ class EmulatorProcess:
         self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(self.port), "--api-key", api_key,
-             "--control-api", *cli_args],
+             "--control-api", *cli_args,
+             *(("--shuffle-seed", str(shuffle_seed)) if shuffle_seed is not None else ())],
             stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + start_timeout

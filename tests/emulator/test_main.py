@@ -14,7 +14,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(port), "--api-key", "cli-key",
-         "--seed", "empty", "--seed-size", "30", "--control-api"],
+         "--seed", "empty", "--seed-size", "30", "--control-api", "--shuffle-seed", "4"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
@@ -24,6 +24,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
             assert answer.json() == {"data": {"count": 30}}
             assert http.get("/attask/api/v21.0/task/count", headers={"apiKey": "other"}).status_code == 401
             assert http.get("/_emulator/stats").status_code == 200
+            assert http.get("/_emulator/order").json() == {"shuffle_seed": 4}
     finally:
         process.terminate()
         process.wait(timeout=10)
