@@ -23,6 +23,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed-size", type=int, default=0, help="add N tasks with projects, issues, users, hours")
     parser.add_argument("--random-seed", type=int, default=0, help="makes seeds and faults reproducible")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
+    parser.add_argument("--base-cost-ms", type=float, default=0.0,
+                        help="cost model: every answer takes at least this long (plus --row-cost-ms a row)")
+    parser.add_argument("--row-cost-ms", type=float, default=0.0,
+                        help="cost model: time per row an answer returns, e.g. 0.5")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/500/dropped")
     parser.add_argument("--fault-kinds", default="429,500,drop")
     parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
@@ -53,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                       refresh_tokens=args.refresh_token, ims_org_id=args.ims_org_id,
                       rotate_refresh_tokens=not args.no_refresh_rotation)
     config = EmulatorConfig(auth=auth, seed=args.seed, seed_size=args.seed_size, random_seed=args.random_seed,
-                            latency_ms=args.latency_ms, fault_rate=args.fault_rate,
+                            latency_ms=args.latency_ms, base_cost_ms=args.base_cost_ms,
+                            row_cost_ms=args.row_cost_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
                             shuffle_seed=args.shuffle_seed)

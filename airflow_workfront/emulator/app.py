@@ -12,6 +12,7 @@ import logging
 import random
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.api import WorkfrontApi, error_response, json_response
 from airflow_workfront.emulator.auth import AuthConfig, AuthState
 from airflow_workfront.emulator.catalog import resolve
+from airflow_workfront.emulator.cost import CostModel, send_when_due
 from airflow_workfront.emulator.errors import ApiError, bad_request
 from airflow_workfront.emulator.seed import seed_demo, seed_size
 from airflow_workfront.emulator.store import Clock, Store
@@ -52,14 +54,17 @@ class EmulatorConfig:
     concurrency_limit: int = 10
     control_api: bool = False
     clock: str | None = None  # ISO instant to freeze the clock at; real time when None
+    base_cost_ms: float = 0.0  # each answer takes at least base_cost_ms + row_cost_ms x rows returned
+    row_cost_ms: float = 0.0
     shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
 
 
 class Faults:
-    """Latency and random failures, reproducible from a seed."""
+    """Latency, the cost model and random failures, reproducible from a seed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.cost = CostModel()
         self.configure(0.0, ("429", "500", "drop"), 0.0, 0)
 
     def configure(self, rate: float, kinds: tuple[str, ...], latency_ms: float, random_seed: int) -> None:
@@ -75,6 +80,10 @@ class Faults:
             if self.rate <= 0 or self.rng.random() >= self.rate:
                 return None
             return self.rng.choice(self.kinds)
+
+    def set_cost(self, base_ms: float, row_ms: float) -> None:
+        """Every answer takes at least ``base_ms`` plus ``row_ms`` per row returned."""
+        self.cost = CostModel(float(base_ms), float(row_ms))
 
 
 class Stats:
@@ -115,6 +124,7 @@ class Emulator:
         self.faults = Faults()
         self.faults.configure(self.config.fault_rate, self.config.fault_kinds, self.config.latency_ms,
                               self.config.random_seed)
+        self.faults.set_cost(self.config.base_cost_ms, self.config.row_cost_ms)
         self.stats = Stats()
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
@@ -184,6 +194,7 @@ class _Limits:
             return
         emulator = self.emulator
         stats = emulator.stats
+        arrived = time.monotonic()
         uri = len(scope.get("raw_path") or path.encode()) + (1 + len(scope["query_string"]) if scope["query_string"] else 0)
         with stats.lock:
             stats.total += 1
@@ -221,6 +232,8 @@ class _Limits:
                             "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
                 await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
                 raise DroppedConnection("injected dropped connection")
+            elif emulator.faults.cost.active:
+                await send_when_due(emulator.faults.cost, arrived, self.app, scope, receive, send)
             else:
                 await self.app(scope, receive, send)
         finally:

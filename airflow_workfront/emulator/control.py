@@ -94,6 +94,7 @@ def routes(emulator: Emulator) -> list[Route]:
         emulator.faults.configure(float(body.get("rate", 0.0)), tuple(body.get("kinds", ("429", "500", "drop"))),
                                   float(body.get("latency_ms", 0.0)), int(body.get("random_seed", 0)))
         emulator.api.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
+        emulator.faults.set_cost(float(body.get("base_cost_ms", 0.0)), float(body.get("row_cost_ms", 0.0)))
         if "concurrency_limit" in body:
             emulator.config.concurrency_limit = int(body["concurrency_limit"])
         return json_response({"ok": True})

@@ -77,10 +77,12 @@ class EmulatorControl:
         return self._call("GET", f"/objects/{obj_code}")["data"]
 
     def set_faults(self, rate: float = 0.0, kinds: tuple[str, ...] = ("429", "500", "drop"), latency_ms: float = 0.0,
-                   random_seed: int = 0, churn: dict | None = None, concurrency_limit: int | None = None) -> None:
-        """Latency, random failures and churn (edits/deletes between search requests)."""
+                   random_seed: int = 0, churn: dict | None = None, concurrency_limit: int | None = None,
+                   base_cost_ms: float = 0.0, row_cost_ms: float = 0.0) -> None:
+        """Latency, random failures, churn (edits/deletes between search requests) and the cost
+        model (every answer takes at least ``base_cost_ms`` plus ``row_cost_ms`` per row)."""
         body: dict[str, Any] = {"rate": rate, "kinds": list(kinds), "latency_ms": latency_ms, "random_seed": random_seed,
-                                "churn": churn}
+                                "churn": churn, "base_cost_ms": base_cost_ms, "row_cost_ms": row_cost_ms}
         if concurrency_limit is not None:
             body["concurrency_limit"] = concurrency_limit
         self._call("POST", "/faults", body)
