@@ -215,7 +215,7 @@ def test_edit_with_updates_json_is_sparse(wf):
     project = _project(wf)
     before = data(wf.get(f"/proj/{project['ID']}", params={"fields": "DE:Region,priority"}))
     edited = data(wf.put(f"/project/{project['ID']}", params={
-        "updates": json.dumps({"name": "New Project Name", "status": "CUR"}), "fields": "DE:Region,priority"}))
+        "updates": json.dumps({"name": "New Project Name", "status": "CUR"}), "fields": "DE:Region,priority,status"}))
     assert edited["name"] == "New Project Name" and edited["status"] == "CUR"
     assert (edited["DE:Region"], edited["priority"]) == (before["DE:Region"], before["priority"])
 

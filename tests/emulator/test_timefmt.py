@@ -11,7 +11,7 @@ WF_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}:\d{3}-0600$")
 
 
 def test_answers_use_workfronts_format(wf):
-    task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "entryDate,lastUpdateDate"}))[0]
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "entryDate,lastUpdateDate,plannedStartDate,plannedCompletionDate"}))[0]
     for name in ("entryDate", "lastUpdateDate", "plannedStartDate", "plannedCompletionDate"):
         assert WF_TIME.match(task[name]), (name, task[name])
 
