@@ -27,8 +27,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="cost model: every answer takes at least this long (plus --row-cost-ms a row)")
     parser.add_argument("--row-cost-ms", type=float, default=0.0,
                         help="cost model: time per row an answer returns, e.g. 0.5")
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/500/dropped")
-    parser.add_argument("--fault-kinds", default="429,500,drop")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a fault")
+    parser.add_argument("--fault-kinds", default="429,500,drop",
+                        help="comma-separated faults to draw from: 429, 500, drop, error200 (an error body with HTTP 200)")
     parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
     parser.add_argument("--session-ttl", type=float, default=8 * 3600.0, help="seconds a session/token lives")
     parser.add_argument("--shuffle-seed", type=int, default=None, metavar="N",

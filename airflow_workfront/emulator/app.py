@@ -32,6 +32,7 @@ from airflow_workfront.emulator.seed import seed_demo, seed_size
 from airflow_workfront.emulator.store import Clock, Store
 
 MAX_URL_BYTES = 8892
+FAULT_KINDS = ("429", "500", "drop", "error200")  # error200: an error body with HTTP 200, as Workfront sometimes answers
 _ID_SEGMENT = re.compile(r"/[0-9a-f]{32}(?=/|$)")
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,9 @@ class Faults:
         self.configure(0.0, ("429", "500", "drop"), 0.0, 0)
 
     def configure(self, rate: float, kinds: tuple[str, ...], latency_ms: float, random_seed: int) -> None:
-        unknown = set(kinds) - {"429", "500", "drop"}
+        unknown = set(kinds) - set(FAULT_KINDS)
         if unknown:
-            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use 429, 500 and drop")
+            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use {', '.join(FAULT_KINDS)}")
         with self.lock:
             self.rate, self.kinds, self.latency_ms = float(rate), tuple(kinds), float(latency_ms)
             self.rng = random.Random(random_seed)
@@ -232,6 +233,12 @@ class _Limits:
                             "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
                 await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
                 raise DroppedConnection("injected dropped connection")
+            elif fault == "error200":
+                # The reference notes: clients must check the error key even on 200 (python-workfront's
+                # test records a 200 carrying java.lang.UnsupportedOperationException).
+                error = ApiError(200, "java.lang.UnsupportedOperationException",
+                                 "Injected error answered with HTTP 200 (emulator fault)")
+                await json_response(error.body(), 200)(scope, receive, send)
             elif emulator.faults.cost.active:
                 await send_when_due(emulator.faults.cost, arrived, self.app, scope, receive, send)
             else:

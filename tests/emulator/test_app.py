@@ -107,3 +107,15 @@ def test_churn_never_touches_journal_entries(wf, emulator):
     again = data(wf.get("/journalentry/search", params=query))
     assert again == journal  # searching the journal neither edits nor deletes its entries
     assert any(e["changeType"] == "D" for e in again)
+
+
+def test_error200_answers_an_error_body_with_http_200(wf, emulator):
+    emulator.control.set_faults(rate=1.0, kinds=("error200",))
+    err = error(wf.get("/task/search"), 200)
+    assert err["class"] == "java.lang.UnsupportedOperationException" and "emulator fault" in err["message"]
+    assert emulator.control.stats()["faults"] == {"error200": 1}
+
+
+def test_an_unknown_fault_kind_is_refused_with_the_known_ones(emulator):
+    with pytest.raises(RuntimeError, match="error200"):
+        emulator.control.set_faults(rate=1.0, kinds=("teapot",))
