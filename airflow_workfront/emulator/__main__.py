@@ -9,6 +9,7 @@ from pathlib import Path
 
 from airflow_workfront.emulator.app import Emulator, EmulatorConfig, QuietDroppedConnections
 from airflow_workfront.emulator.auth import AuthConfig
+from airflow_workfront.emulator.rules import INVENTED_RULES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,6 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
                         help="shuffle unsorted search results and ties within a sort, seeded with N "
                              "(Workfront promises no order beyond the sort)")
+    parser.add_argument("--invented-rule", action="append", default=[], choices=sorted(INVENTED_RULES),
+                        help="switch on a rule the docs do not state (repeatable; all are off by default)")
     parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
     parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
     parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                             row_cost_ms=args.row_cost_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
-                            shuffle_seed=args.shuffle_seed)
+                            shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule))
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"

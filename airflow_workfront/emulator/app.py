@@ -28,6 +28,7 @@ from airflow_workfront.emulator.auth import AuthConfig, AuthState
 from airflow_workfront.emulator.catalog import resolve
 from airflow_workfront.emulator.cost import CostModel, send_when_due
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.rules import InventedRules
 from airflow_workfront.emulator.seed import seed_demo, seed_size
 from airflow_workfront.emulator.store import Clock, Store
 
@@ -57,6 +58,7 @@ class EmulatorConfig:
     clock: str | None = None  # ISO instant to freeze the clock at; real time when None
     base_cost_ms: float = 0.0  # each answer takes at least base_cost_ms + row_cost_ms x rows returned
     row_cost_ms: float = 0.0
+    invented_rules: tuple[str, ...] = ()  # rules the docs do not state, switched on (see emulator/rules.py)
     shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
 
 
@@ -127,6 +129,7 @@ class Emulator:
                               self.config.random_seed)
         self.faults.set_cost(self.config.base_cost_ms, self.config.row_cost_ms)
         self.stats = Stats()
+        self.rules = InventedRules(self.config.invented_rules)
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
         self.api = WorkfrontApi(self.store, self.auth)
@@ -140,6 +143,7 @@ class Emulator:
         if seed not in ("demo", "empty"):
             raise bad_request(f"unknown seed {seed!r}; use demo or empty")
         store = Store(self.clock)
+        store.rules = self.rules
         if seed == "demo":
             admin = seed_demo(store, random_seed, self.config.auth.username)
         else:

@@ -1,5 +1,5 @@
 """The control API under ``/_emulator/`` (never a Workfront path): reset, clock, stats, faults,
-result order, and object edits from outside the API, for tests and demos. Off unless asked for."""
+result order, invented rules, and object edits from outside the API, for tests and demos. Off unless asked for."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.api import error_response, json_response
 from airflow_workfront.emulator.catalog import resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.rules import INVENTED_RULES
 
 if TYPE_CHECKING:
     from airflow_workfront.emulator.app import Emulator
@@ -107,6 +108,14 @@ def routes(emulator: Emulator) -> list[Route]:
             emulator.order.configure(seed)
         return json_response({"shuffle_seed": emulator.order.seed})
 
+    async def rules(request: Request) -> Response:
+        if request.method == "POST":
+            enabled = (await _body(request)).get("enabled", [])
+            if not isinstance(enabled, list):
+                raise bad_request(f"enabled must be a list of rule names, got {enabled!r}")
+            emulator.rules.set(enabled)
+        return json_response({"enabled": sorted(emulator.rules.enabled), "known": INVENTED_RULES})
+
     async def expire(request: Request) -> Response:
         return json_response({"expired": emulator.auth.expire_all()})
 
@@ -122,6 +131,7 @@ def routes(emulator: Emulator) -> list[Route]:
         Route("/_emulator/objects/{obj}", guarded(objects), methods=["GET", "POST"]),
         Route("/_emulator/objects/{obj}/{obj_id}", guarded(one_object), methods=["GET", "PATCH", "PUT", "DELETE"]),
         Route("/_emulator/faults", guarded(faults), methods=["POST"]),
+        Route("/_emulator/rules", guarded(rules), methods=["GET", "POST"]),
         Route("/_emulator/order", guarded(order), methods=["GET", "POST"]),
         Route("/_emulator/sessions/expire", guarded(expire), methods=["POST"]),
         Route("/_emulator/event-deliveries", guarded(deliveries), methods=["GET"]),

@@ -91,6 +91,10 @@ class EmulatorControl:
         """Shuffle unsorted results and ties within a sort with this seed; ``None`` keeps the store's order."""
         self._call("POST", "/order", {"shuffle_seed": shuffle_seed})
 
+    def set_invented_rules(self, *names: str) -> None:
+        """Switch on exactly these rules the docs do not state (none: all off, the default)."""
+        self._call("POST", "/rules", {"enabled": list(names)})
+
     def expire_sessions(self) -> int:
         """Expire every session and access token."""
         return self._call("POST", "/sessions/expire")["expired"]

@@ -15,7 +15,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
     process = subprocess.Popen(
         [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(port), "--api-key", "cli-key",
          "--seed", "empty", "--seed-size", "30", "--control-api", "--shuffle-seed", "4",
-         "--base-cost-ms", "250", "--row-cost-ms", "0.5"],
+         "--base-cost-ms", "250", "--row-cost-ms", "0.5", "--invented-rule", "delete_needs_force"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
@@ -27,6 +27,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
             assert http.get("/attask/api/v21.0/task/count", headers={"apiKey": "other"}).status_code == 401
             assert http.get("/_emulator/stats").status_code == 200
             assert http.get("/_emulator/order").json() == {"shuffle_seed": 4}
+            assert http.get("/_emulator/rules").json()["enabled"] == ["delete_needs_force"]
     finally:
         process.terminate()
         process.wait(timeout=10)
