@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "(Workfront promises no order beyond the sort)")
     parser.add_argument("--invented-rule", action="append", default=[], choices=sorted(INVENTED_RULES),
                         help="switch on a rule the docs do not state (repeatable; all are off by default)")
+    parser.add_argument("--time-zone", default="America/Denver",
+                        help="the tenant's IANA time zone: offsets in answers and $$TODAY (with DST)")
     parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
     parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
     parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                             row_cost_ms=args.row_cost_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
-                            shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule))
+                            shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule),
+                            time_zone=args.time_zone)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"

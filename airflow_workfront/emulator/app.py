@@ -59,6 +59,7 @@ class EmulatorConfig:
     base_cost_ms: float = 0.0  # each answer takes at least base_cost_ms + row_cost_ms x rows returned
     row_cost_ms: float = 0.0
     invented_rules: tuple[str, ...] = ()  # rules the docs do not state, switched on (see emulator/rules.py)
+    time_zone: str = timefmt.DEFAULT_ZONE  # the tenant's IANA zone: offsets in answers and $$TODAY
     shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
 
 
@@ -122,6 +123,10 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
+        try:
+            self.zone = timefmt.tenant_zone(self.config.time_zone)
+        except ValueError as err:
+            raise bad_request(str(err)) from None
         if self.config.clock:
             self.clock.set(timefmt.parse_time(self.config.clock, 0))
         self.faults = Faults()
@@ -144,14 +149,16 @@ class Emulator:
             raise bad_request(f"unknown seed {seed!r}; use demo or empty")
         store = Store(self.clock)
         store.rules = self.rules
-        if seed == "demo":
-            admin = seed_demo(store, random_seed, self.config.auth.username)
-        else:
-            admin = str(store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
-                                                       "isAdmin": True}, object_id="0" * 31 + "1", journal=False)["ID"])
-            store.default_user_id = admin
-        if size:
-            seed_size(store, size, random_seed)
+        with timefmt.using_zone(self.zone):  # seeded dates carry the tenant's offsets
+            if seed == "demo":
+                admin = seed_demo(store, random_seed, self.config.auth.username)
+            else:
+                admin = str(store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
+                                                           "isAdmin": True}, object_id="0" * 31 + "1",
+                                         journal=False)["ID"])
+                store.default_user_id = admin
+            if size:
+                seed_size(store, size, random_seed)
         self.store = store
         self.api.store = store
         self.api.evaluator.store = store
@@ -190,6 +197,10 @@ class _Limits:
         self.emulator = emulator
 
     async def __call__(self, scope, receive, send) -> None:
+        with timefmt.using_zone(self.emulator.zone):  # every date this request reads or writes is in tenant time
+            await self._call(scope, receive, send)
+
+    async def _call(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

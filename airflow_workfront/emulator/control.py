@@ -1,5 +1,5 @@
 """The control API under ``/_emulator/`` (never a Workfront path): reset, clock, stats, faults,
-result order, invented rules, and object edits from outside the API, for tests and demos. Off unless asked for."""
+result order, invented rules, time zone, and object edits from outside the API, for tests and demos. Off unless asked for."""
 
 from __future__ import annotations
 
@@ -108,6 +108,15 @@ def routes(emulator: Emulator) -> list[Route]:
             emulator.order.configure(seed)
         return json_response({"shuffle_seed": emulator.order.seed})
 
+    async def time_zone(request: Request) -> Response:
+        if request.method == "POST":
+            name = (await _body(request)).get("time_zone")
+            try:
+                emulator.zone = timefmt.tenant_zone(str(name))
+            except ValueError as err:
+                raise bad_request(str(err)) from None
+        return json_response({"time_zone": emulator.zone.key})
+
     async def rules(request: Request) -> Response:
         if request.method == "POST":
             enabled = (await _body(request)).get("enabled", [])
@@ -131,6 +140,7 @@ def routes(emulator: Emulator) -> list[Route]:
         Route("/_emulator/objects/{obj}", guarded(objects), methods=["GET", "POST"]),
         Route("/_emulator/objects/{obj}/{obj_id}", guarded(one_object), methods=["GET", "PATCH", "PUT", "DELETE"]),
         Route("/_emulator/faults", guarded(faults), methods=["POST"]),
+        Route("/_emulator/time-zone", guarded(time_zone), methods=["GET", "POST"]),
         Route("/_emulator/rules", guarded(rules), methods=["GET", "POST"]),
         Route("/_emulator/order", guarded(order), methods=["GET", "POST"]),
         Route("/_emulator/sessions/expire", guarded(expire), methods=["POST"]),

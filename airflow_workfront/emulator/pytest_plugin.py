@@ -52,12 +52,13 @@ def workfront_emulator():
 
 @pytest.fixture
 def emulator(workfront_emulator, workfront_shuffle_seed):
-    """The session's emulator, reset to the demo seed, with faults and invented rules off, stats
-    cleared and the result order set by ``workfront_shuffle_seed``."""
+    """The session's emulator, reset to the demo seed in its configured time zone, with faults and
+    invented rules off, stats cleared and the result order set by ``workfront_shuffle_seed``."""
     control = workfront_emulator.control
     control.set_faults()
     control.set_order(workfront_shuffle_seed)
     control.set_invented_rules()
+    control.set_time_zone(workfront_emulator.config.time_zone)  # before the reset: the seed's dates use it
     workfront_emulator.emulator.clock.reset()  # a test that moved the clock must not move the next one's
     control.reset("demo")
     workfront_emulator.emulator.config.concurrency_limit = 10

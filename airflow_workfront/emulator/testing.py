@@ -91,6 +91,10 @@ class EmulatorControl:
         """Shuffle unsorted results and ties within a sort with this seed; ``None`` keeps the store's order."""
         self._call("POST", "/order", {"shuffle_seed": shuffle_seed})
 
+    def set_time_zone(self, name: str) -> None:
+        """The tenant's IANA time zone from now on (dates already stored keep their offsets until a reset)."""
+        self._call("POST", "/time-zone", {"time_zone": name})
+
     def set_invented_rules(self, *names: str) -> None:
         """Switch on exactly these rules the docs do not state (none: all off, the default)."""
         self._call("POST", "/rules", {"enabled": list(names)})

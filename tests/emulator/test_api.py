@@ -246,7 +246,7 @@ def test_calculate_timeline_recomputes_project_dates(wf):
     project = _project(wf)
     tasks = data(wf.get("/task/search", params={"projectID": project["ID"], "$$LIMIT": 2000,
                                                 "fields": "plannedStartDate,plannedCompletionDate"}))
-    late = "2031-01-15T17:00:00:000-0600"
+    late = "2031-01-15T16:00:00:000-0700"  # tenant time (America/Denver in January), as answers carry it
     data(wf.put(f"/task/{tasks[0]['ID']}", params={"plannedCompletionDate": late}))
     data(wf.put(f"/project/{project['ID']}/calculateTimeline"))
     after = data(wf.get(f"/project/{project['ID']}"))
