@@ -28,6 +28,7 @@ from airflow_workfront.emulator.auth import AuthConfig, AuthState
 from airflow_workfront.emulator.catalog import resolve
 from airflow_workfront.emulator.cost import CostModel, send_when_due
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.ordering import ResultOrder
 from airflow_workfront.emulator.rules import InventedRules
 from airflow_workfront.emulator.seed import seed_demo, seed_size
 from airflow_workfront.emulator.store import Clock, Store
@@ -135,11 +136,10 @@ class Emulator:
         self.faults.set_cost(self.config.base_cost_ms, self.config.row_cost_ms)
         self.stats = Stats()
         self.rules = InventedRules(self.config.invented_rules)
+        self.order = ResultOrder(self.config.shuffle_seed)
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
         self.api = WorkfrontApi(self.store, self.auth)
-        self.order = self.api.evaluator.order  # survives reset(): the evaluator is kept, its store replaced
-        self.order.configure(self.config.shuffle_seed)
         self.event_subscriptions: Any = None
         self.reset(self.config.seed, self.config.seed_size, self.config.random_seed)
 
@@ -148,7 +148,7 @@ class Emulator:
         if seed not in ("demo", "empty"):
             raise bad_request(f"unknown seed {seed!r}; use demo or empty")
         store = Store(self.clock)
-        store.rules = self.rules
+        store.rules, store.order = self.rules, self.order  # settings outlive the data
         with timefmt.using_zone(self.zone):  # seeded dates carry the tenant's offsets
             if seed == "demo":
                 admin = seed_demo(store, random_seed, self.config.auth.username)

@@ -1,7 +1,8 @@
 """Result order as Workfront promises it: none, unless a sort makes it total.
 
-Workfront returns an unsorted search, and records that tie on every sort key, in whatever order
-its database reads them; the docs tell clients to sort (by ``ID`` when paging). With shuffling
+Workfront returns an unsorted search, records that tie on every sort key, and the members of a
+nested collection (``fields=tasks``) in whatever order its database reads them; the docs tell
+clients to sort (by ``ID`` when paging). With shuffling
 on, the emulator hands out exactly that lack of promise: each search draws a fresh permutation
 from a seeded generator, so code that relies on an order it never asked for fails in tests.
 """

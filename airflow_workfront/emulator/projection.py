@@ -136,7 +136,7 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
             out[name] = project(store, target, found, sub or {}, defaults=False) if target and found else None
         elif name in obj_type.collections:
             target = _target(obj_type, name)
-            members = store.members(obj_type, record, name) if target else []
+            members = store.order.shuffled(store.members(obj_type, record, name)) if target else []
             out[name] = [project(store, target, m, sub or {}, defaults=False) for m in members] if target else []
         else:
             out[name] = record.get(name)

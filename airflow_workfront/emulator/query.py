@@ -20,7 +20,7 @@ from typing import Any
 from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.catalog import ObjectType, catalog
 from airflow_workfront.emulator.errors import bad_request
-from airflow_workfront.emulator.ordering import ResultOrder, is_total
+from airflow_workfront.emulator.ordering import is_total
 from airflow_workfront.emulator.store import Store, is_date_field
 
 DEFAULT_LIMIT = 100
@@ -243,9 +243,8 @@ def _path(obj_type: ObjectType, text: str) -> tuple[str, ...]:
 class Evaluator:
     """Evaluates parsed queries against a store."""
 
-    def __init__(self, store: Store, order: ResultOrder | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.order = order or ResultOrder()
 
     def values_at(self, obj_type: ObjectType, record: dict, path: tuple[str, ...]) -> list[Any]:
         """Every value at a field path (collections fan out)."""
@@ -298,9 +297,10 @@ class Evaluator:
         random order first and then stably sorted, so only what the sort fixes stays fixed.
         Otherwise see :meth:`_select_in_order`.
         """
-        if not self.order.shuffling or is_total(query.sort):
+        order = self.store.order
+        if not order.shuffling or is_total(query.sort):
             return self._select_in_order(obj_type, query, enough, skip)
-        matched = self.order.shuffled(self._select_in_order(obj_type, replace(query, sort=[])))
+        matched = order.shuffled(self._select_in_order(obj_type, replace(query, sort=[])))
         self._sort(obj_type, matched, query.sort)
         return matched[skip:] if skip else matched
 

@@ -19,6 +19,7 @@ from typing import Any
 from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import bad_request, not_found, unprocessable
+from airflow_workfront.emulator.ordering import ResultOrder
 from airflow_workfront.emulator.rules import InventedRules
 
 # Fields whose changes are journaled by default ("System updates" in Workfront's setup).
@@ -115,6 +116,7 @@ class Store:
         self.listeners: list[Listener] = []
         self.uploads: dict[str, tuple[str, bytes]] = {}
         self.rules = InventedRules()  # the emulator replaces this with its own, shared across resets
+        self.order = ResultOrder()  # likewise: whether searches and nested collections are shuffled
         self._undo: list[Callable[[], None]] | None = None
         self.default_user_id: str | None = None
 

@@ -83,3 +83,13 @@ def test_the_control_route_reports_and_validates_the_seed(emulator):
 
 def test_counts_do_not_depend_on_the_order(wf, shuffled):
     assert data(wf.get("/task/count", params={"status": "NEW"}))["count"] == len(ids(wf, status="NEW"))
+
+
+def test_nested_collections_come_in_no_promised_order(wf, shuffled):
+    def tasks_of_projects():
+        rows = data(wf.get("/project/search", params={"fields": "tasks", "ID_Sort": "asc"}))
+        return [[t["ID"] for t in p["tasks"]] for p in rows]
+
+    first, second = tasks_of_projects(), tasks_of_projects()
+    assert [sorted(ids) for ids in first] == [sorted(ids) for ids in second]
+    assert first != second
