@@ -41,7 +41,8 @@ class CostModel:
 
 
 def rows_in(body: bytes) -> int:
-    """Rows an API answer returns: the length of a ``data`` list, 1 for one object, 0 for an error."""
+    """Rows an API answer returns: the length of a ``data`` list or ``map=true`` object, 1 for one
+    object (or a count or report), 0 for an error."""
     try:
         payload = json.loads(body)
     except ValueError:
@@ -49,6 +50,8 @@ def rows_in(body: bytes) -> int:
     data = payload.get("data") if isinstance(payload, dict) else None
     if isinstance(data, list):
         return len(data)
+    if isinstance(data, dict) and data and all(isinstance(v, dict) and "ID" in v for v in data.values()):
+        return len(data)  # map=true: objects keyed by ID
     return 1 if isinstance(data, dict) else 0
 
 

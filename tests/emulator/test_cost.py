@@ -31,6 +31,8 @@ def test_the_model_adds_a_cost_per_row_to_the_base():
 def test_rows_are_counted_from_the_answer():
     assert rows_in(b'{"data": [{"ID": "a"}, {"ID": "b", "tasks": [{"ID": "c"}]}]}') == 2
     assert rows_in(b'{"data": {"ID": "a"}}') == 1
+    assert rows_in(b'{"data": {"a": {"ID": "a"}, "b": {"ID": "b"}}}') == 2  # map=true
+    assert rows_in(b'{"data": {"CPL": {"dcount_ID": 1}, "NEW": {"dcount_ID": 4}}}') == 1  # a report
     assert rows_in(b'{"error": {"class": "x", "message": "y"}}') == 0
     assert rows_in(b"<html>") == 0
 
