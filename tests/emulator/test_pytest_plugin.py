@@ -33,3 +33,14 @@ def test_the_project_runs_its_emulator_tests_with_shuffled_order(emulator, workf
     # pyproject.toml's workfront_shuffle_seed: code relying on an unpromised order fails in this suite.
     assert workfront_shuffle_seed == 13
     assert httpx.get(f"{emulator.base_url}/_emulator/order").json() == {"shuffle_seed": 13}
+
+
+def test_the_shuffle_setting_is_off_when_empty_and_refused_when_not_a_number():
+    import pytest
+
+    from airflow_workfront.emulator.pytest_plugin import _seed_setting
+
+    assert _seed_setting("") is None and _seed_setting(None) is None
+    assert _seed_setting(" 7 ") == 7
+    with pytest.raises(pytest.UsageError, match="workfront_shuffle_seed.*'seven'"):
+        _seed_setting("seven")
