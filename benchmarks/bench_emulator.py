@@ -12,7 +12,9 @@ over real HTTP with httpx, and prints a small table:
 * one 2000-task page, median of several runs, with the sync's keyset filters (a ``between``
   window plus ``OR:1:`` date-eq/ID-gt, sorted ``lastUpdateDate_1_Sort`` + ``ID_2_Sort``) from a
   cursor in the middle of the store, and with plain offset paging
-  (``$$FIRST=50000&$$LIMIT=2000&ID_1_Sort=asc``).
+  (``$$FIRST=50000&$$LIMIT=2000&ID_1_Sort=asc``);
+* the same keyset page, a 1-row page and a count with the cost model on (``--cost 200,0.5``:
+  200 ms plus 0.5 ms a row), against what the model says they should take.
 """
 
 from __future__ import annotations
@@ -106,10 +108,27 @@ def keyset_params(http: httpx.Client) -> dict:
     }
 
 
+def cost_rows(http: httpx.Client, base_url: str, keyset: dict, cost: str, runs: int) -> list[tuple[str, str]]:
+    """Pages and a count with the cost model on: measured, and what the model says."""
+    base, per_row = (float(x) for x in cost.split(","))
+    httpx.post(f"{base_url}/_emulator/faults", json={"base_cost_ms": base, "row_cost_ms": per_row}).raise_for_status()
+    rows = []
+    for label, params in (("keyset page", keyset), ("1-row page", {**keyset, "$$LIMIT": 1})):
+        seconds, count = _median_seconds(http, params, runs)
+        rows.append((f"{label} ({count} tasks), cost {base:g} ms + {per_row:g} ms a row",
+                     f"{seconds * 1000:.0f} ms (model {base + per_row * count:.0f} ms)"))
+    began = time.perf_counter()
+    http.get("/attask/api/v21.0/task/count").raise_for_status()
+    rows.append((f"count, cost {base:g} ms + {per_row:g} ms a row",
+                 f"{(time.perf_counter() - began) * 1000:.0f} ms (model {base + per_row:.0f} ms)"))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="tasks in the large store (--seed-size)")
     parser.add_argument("--runs", type=int, default=7, help="runs per page measurement (median reported)")
+    parser.add_argument("--cost", default="200,0.5", help="cost model BASE_MS,MS_A_ROW to check ('none' skips it)")
     args = parser.parse_args(argv)
 
     rows: list[tuple[str, str]] = []
@@ -117,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.stop()
     rows.append(("start-up, demo seed", f"{demo.startup_seconds:.2f} s"))
 
-    large = Emulator("--seed-size", str(args.size))
+    large = Emulator("--seed-size", str(args.size), "--control-api")
     try:
         rows.append((f"start-up, --seed-size {args.size}", f"{large.startup_seconds:.2f} s"))
         with httpx.Client(base_url=large.base_url, headers={"apiKey": API_KEY}, timeout=120) as http:
@@ -130,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             offset = {"$$FIRST": 50_000, "$$LIMIT": 2000, "ID_1_Sort": "asc"}
             seconds, count = _median_seconds(http, offset, args.runs)
             rows.append((f"offset page $$FIRST=50000 ({count} tasks)", f"{seconds * 1000:.0f} ms"))
+            if args.cost != "none":
+                rows += cost_rows(http, large.base_url, keyset, args.cost, args.runs)
     finally:
         large.stop()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from airflow_workfront.emulator.app import Emulator, EmulatorConfig, QuietDroppedConnections
 from airflow_workfront.emulator.auth import AuthConfig
+from airflow_workfront.emulator.rules import INVENTED_RULES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -23,10 +24,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed-size", type=int, default=0, help="add N tasks with projects, issues, users, hours")
     parser.add_argument("--random-seed", type=int, default=0, help="makes seeds and faults reproducible")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/500/dropped")
-    parser.add_argument("--fault-kinds", default="429,500,drop")
+    parser.add_argument("--base-cost-ms", type=float, default=0.0,
+                        help="cost model: every answer takes at least this long (plus --row-cost-ms a row)")
+    parser.add_argument("--row-cost-ms", type=float, default=0.0,
+                        help="cost model: time per row an answer returns, e.g. 0.5")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a fault")
+    parser.add_argument("--fault-kinds", default="429,500,drop",
+                        help="comma-separated faults to draw from: 429, 500, drop, error200 (an error body with HTTP 200)")
     parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
     parser.add_argument("--session-ttl", type=float, default=8 * 3600.0, help="seconds a session/token lives")
+    parser.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
+                        help="shuffle unsorted search results and ties within a sort, seeded with N "
+                             "(Workfront promises no order beyond the sort)")
+    parser.add_argument("--invented-rule", action="append", default=[], choices=sorted(INVENTED_RULES),
+                        help="switch on a rule the docs do not state (repeatable; all are off by default)")
+    parser.add_argument("--time-zone", default="America/Denver",
+                        help="the tenant's IANA time zone: offsets in answers and $$TODAY (with DST)")
     parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
     parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
     parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
@@ -50,9 +63,12 @@ def main(argv: list[str] | None = None) -> int:
                       refresh_tokens=args.refresh_token, ims_org_id=args.ims_org_id,
                       rotate_refresh_tokens=not args.no_refresh_rotation)
     config = EmulatorConfig(auth=auth, seed=args.seed, seed_size=args.seed_size, random_seed=args.random_seed,
-                            latency_ms=args.latency_ms, fault_rate=args.fault_rate,
+                            latency_ms=args.latency_ms, base_cost_ms=args.base_cost_ms,
+                            row_cost_ms=args.row_cost_ms, fault_rate=args.fault_rate,
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
-                            concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock)
+                            concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
+                            shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule),
+                            time_zone=args.time_zone)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"

@@ -387,7 +387,7 @@ class WorkfrontApi:
         data = {"userID": user, "sessionID": session,
                 "versionInformation": {"currentAPI": "v21.0", "buildNumber": "emulator", "apiVersions": versions,
                                        "lastUpdated": "2026/01/01 00:00:00", "release": "emulator", "version": "21.0"},
-                "locale": "en_US", "timeZone": "America/Denver", "timeZoneName": "Mountain Standard Time",
+                "locale": "en_US", **timefmt.zone_names(self.store.clock.now_ms()),
                 "iso3Country": "USA", "iso3Language": "eng", "customerID": CUSTOMER_ID,
                 "currency": {"useNegativeSign": False, "fractionDigits": 2, "symbol": "$", "ID": "USD",
                              "groupingSeparator": ",", "decimalSeparator": "."}}

@@ -12,6 +12,7 @@ import logging
 import random
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,11 +26,15 @@ from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.api import WorkfrontApi, error_response, json_response
 from airflow_workfront.emulator.auth import AuthConfig, AuthState
 from airflow_workfront.emulator.catalog import resolve
+from airflow_workfront.emulator.cost import CostModel, send_when_due
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.ordering import ResultOrder
+from airflow_workfront.emulator.rules import InventedRules
 from airflow_workfront.emulator.seed import seed_demo, seed_size
 from airflow_workfront.emulator.store import Clock, Store
 
 MAX_URL_BYTES = 8892
+FAULT_KINDS = ("429", "500", "drop", "error200")  # error200: an error body with HTTP 200, as Workfront sometimes answers
 _ID_SEGMENT = re.compile(r"/[0-9a-f]{32}(?=/|$)")
 log = logging.getLogger(__name__)
 
@@ -52,19 +57,25 @@ class EmulatorConfig:
     concurrency_limit: int = 10
     control_api: bool = False
     clock: str | None = None  # ISO instant to freeze the clock at; real time when None
+    base_cost_ms: float = 0.0  # each answer takes at least base_cost_ms + row_cost_ms x rows returned
+    row_cost_ms: float = 0.0
+    invented_rules: tuple[str, ...] = ()  # rules the docs do not state, switched on (see emulator/rules.py)
+    time_zone: str = timefmt.DEFAULT_ZONE  # the tenant's IANA zone: offsets in answers and $$TODAY
+    shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
 
 
 class Faults:
-    """Latency and random failures, reproducible from a seed."""
+    """Latency, the cost model and random failures, reproducible from a seed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.cost = CostModel()
         self.configure(0.0, ("429", "500", "drop"), 0.0, 0)
 
     def configure(self, rate: float, kinds: tuple[str, ...], latency_ms: float, random_seed: int) -> None:
-        unknown = set(kinds) - {"429", "500", "drop"}
+        unknown = set(kinds) - set(FAULT_KINDS)
         if unknown:
-            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use 429, 500 and drop")
+            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use {', '.join(FAULT_KINDS)}")
         with self.lock:
             self.rate, self.kinds, self.latency_ms = float(rate), tuple(kinds), float(latency_ms)
             self.rng = random.Random(random_seed)
@@ -74,6 +85,10 @@ class Faults:
             if self.rate <= 0 or self.rng.random() >= self.rate:
                 return None
             return self.rng.choice(self.kinds)
+
+    def set_cost(self, base_ms: float, row_ms: float) -> None:
+        """Every answer takes at least ``base_ms`` plus ``row_ms`` per row returned."""
+        self.cost = CostModel(float(base_ms), float(row_ms))
 
 
 class Stats:
@@ -109,12 +124,19 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
+        try:
+            self.zone = timefmt.tenant_zone(self.config.time_zone)
+        except ValueError as err:
+            raise bad_request(str(err)) from None
         if self.config.clock:
             self.clock.set(timefmt.parse_time(self.config.clock, 0))
         self.faults = Faults()
         self.faults.configure(self.config.fault_rate, self.config.fault_kinds, self.config.latency_ms,
                               self.config.random_seed)
+        self.faults.set_cost(self.config.base_cost_ms, self.config.row_cost_ms)
         self.stats = Stats()
+        self.rules = InventedRules(self.config.invented_rules)
+        self.order = ResultOrder(self.config.shuffle_seed)
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
         self.api = WorkfrontApi(self.store, self.auth)
@@ -126,14 +148,17 @@ class Emulator:
         if seed not in ("demo", "empty"):
             raise bad_request(f"unknown seed {seed!r}; use demo or empty")
         store = Store(self.clock)
-        if seed == "demo":
-            admin = seed_demo(store, random_seed, self.config.auth.username)
-        else:
-            admin = str(store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
-                                                       "isAdmin": True}, object_id="0" * 31 + "1", journal=False)["ID"])
-            store.default_user_id = admin
-        if size:
-            seed_size(store, size, random_seed)
+        store.rules, store.order = self.rules, self.order  # settings outlive the data
+        with timefmt.using_zone(self.zone):  # seeded dates carry the tenant's offsets
+            if seed == "demo":
+                admin = seed_demo(store, random_seed, self.config.auth.username)
+            else:
+                admin = str(store.create(resolve("USER"), {"name": "Admin User", "username": self.config.auth.username,
+                                                           "isAdmin": True}, object_id="0" * 31 + "1",
+                                         journal=False)["ID"])
+                store.default_user_id = admin
+            if size:
+                seed_size(store, size, random_seed)
         self.store = store
         self.api.store = store
         self.api.evaluator.store = store
@@ -172,6 +197,10 @@ class _Limits:
         self.emulator = emulator
 
     async def __call__(self, scope, receive, send) -> None:
+        with timefmt.using_zone(self.emulator.zone):  # every date this request reads or writes is in tenant time
+            await self._call(scope, receive, send)
+
+    async def _call(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -181,6 +210,7 @@ class _Limits:
             return
         emulator = self.emulator
         stats = emulator.stats
+        arrived = time.monotonic()
         uri = len(scope.get("raw_path") or path.encode()) + (1 + len(scope["query_string"]) if scope["query_string"] else 0)
         with stats.lock:
             stats.total += 1
@@ -218,6 +248,14 @@ class _Limits:
                             "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
                 await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
                 raise DroppedConnection("injected dropped connection")
+            elif fault == "error200":
+                # The reference notes: clients must check the error key even on 200 (python-workfront's
+                # test records a 200 carrying java.lang.UnsupportedOperationException).
+                error = ApiError(200, "java.lang.UnsupportedOperationException",
+                                 "Injected error answered with HTTP 200 (emulator fault)")
+                await json_response(error.body(), 200)(scope, receive, send)
+            elif emulator.faults.cost.active:
+                await send_when_due(emulator.faults.cost, arrived, self.app, scope, receive, send)
             else:
                 await self.app(scope, receive, send)
         finally:

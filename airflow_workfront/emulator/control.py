@@ -1,5 +1,5 @@
 """The control API under ``/_emulator/`` (never a Workfront path): reset, clock, stats, faults,
-and object edits from outside the API, for tests and demos. Off unless asked for."""
+result order, invented rules, time zone, and object edits from outside the API, for tests and demos. Off unless asked for."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.api import error_response, json_response
 from airflow_workfront.emulator.catalog import resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.rules import INVENTED_RULES
 
 if TYPE_CHECKING:
     from airflow_workfront.emulator.app import Emulator
@@ -94,9 +95,35 @@ def routes(emulator: Emulator) -> list[Route]:
         emulator.faults.configure(float(body.get("rate", 0.0)), tuple(body.get("kinds", ("429", "500", "drop"))),
                                   float(body.get("latency_ms", 0.0)), int(body.get("random_seed", 0)))
         emulator.api.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
+        emulator.faults.set_cost(float(body.get("base_cost_ms", 0.0)), float(body.get("row_cost_ms", 0.0)))
         if "concurrency_limit" in body:
             emulator.config.concurrency_limit = int(body["concurrency_limit"])
         return json_response({"ok": True})
+
+    async def order(request: Request) -> Response:
+        if request.method == "POST":
+            seed = (await _body(request)).get("shuffle_seed")
+            if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+                raise bad_request(f"shuffle_seed must be a whole number or null, got {seed!r}")
+            emulator.order.configure(seed)
+        return json_response({"shuffle_seed": emulator.order.seed})
+
+    async def time_zone(request: Request) -> Response:
+        if request.method == "POST":
+            name = (await _body(request)).get("time_zone")
+            try:
+                emulator.zone = timefmt.tenant_zone(str(name))
+            except ValueError as err:
+                raise bad_request(str(err)) from None
+        return json_response({"time_zone": emulator.zone.key})
+
+    async def rules(request: Request) -> Response:
+        if request.method == "POST":
+            enabled = (await _body(request)).get("enabled", [])
+            if not isinstance(enabled, list):
+                raise bad_request(f"enabled must be a list of rule names, got {enabled!r}")
+            emulator.rules.set(enabled)
+        return json_response({"enabled": sorted(emulator.rules.enabled), "known": INVENTED_RULES})
 
     async def expire(request: Request) -> Response:
         return json_response({"expired": emulator.auth.expire_all()})
@@ -113,6 +140,9 @@ def routes(emulator: Emulator) -> list[Route]:
         Route("/_emulator/objects/{obj}", guarded(objects), methods=["GET", "POST"]),
         Route("/_emulator/objects/{obj}/{obj_id}", guarded(one_object), methods=["GET", "PATCH", "PUT", "DELETE"]),
         Route("/_emulator/faults", guarded(faults), methods=["POST"]),
+        Route("/_emulator/time-zone", guarded(time_zone), methods=["GET", "POST"]),
+        Route("/_emulator/rules", guarded(rules), methods=["GET", "POST"]),
+        Route("/_emulator/order", guarded(order), methods=["GET", "POST"]),
         Route("/_emulator/sessions/expire", guarded(expire), methods=["POST"]),
         Route("/_emulator/event-deliveries", guarded(deliveries), methods=["GET"]),
     ]

@@ -1,5 +1,12 @@
 """Which fields a response carries: the default subset, ``fields=`` with nested colon paths,
-``*``, collections, ``DE:`` custom fields and ``parameterValues``."""
+``*``, collections, ``DE:`` custom fields and ``parameterValues``.
+
+Without ``fields=`` an object answers its type's default subset. With it, the object answers
+what was asked for plus its identity (``ID``, ``name``, ``objCode``): the docs'
+``task/search?fields=plannedStartDate,priority`` answers ``ID``, ``name``, ``plannedStartDate``
+and ``priority``, and every recorded answer (fixtures/) carries ``objCode``. So code that reads a
+default field it did not ask for fails here as it would on Workfront.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +27,14 @@ from airflow_workfront.emulator.store import Store
 Tree = dict[str, Any]  # field -> subtree (dict) for references/collections, or None for a value
 
 
+IDENTITY_FIELDS = ("ID", "name", "objCode")  # what an object answers besides the fields asked for
+
+
 @lru_cache(maxsize=2048)
-def _default_names(code: str) -> tuple[str, ...]:
+def _default_names(code: str, asked: bool = False) -> tuple[str, ...]:
+    """The fields an object answers unasked: its defaults, or only its identity when ``fields=`` asked for others."""
     obj_type = catalog()[code]
-    names = (*DEFAULT_FIELDS, *DEFAULT_FIELDS_BY_TYPE.get(code, ()))
+    names = IDENTITY_FIELDS if asked else (*DEFAULT_FIELDS, *DEFAULT_FIELDS_BY_TYPE.get(code, ()))
     return tuple(f for f in names if f in obj_type.fields or f in ("ID", "objCode"))
 
 
@@ -84,7 +95,7 @@ def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: 
     if any(name in special or name in obj_type.references or name in obj_type.collections for name in tree):
         return [project(store, obj_type, r, tree) for r in records]
     known = obj_type.fields
-    defaults = [(name, name in known) for name in _default_names(obj_type.code)]
+    defaults = [(name, name in known) for name in _default_names(obj_type.code, bool(tree))]
     # Requested names a default already placed keep their place (the value is the same).
     extra = [name for name in tree if (name, True) not in defaults]
     rows = []
@@ -100,7 +111,7 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
     """The response shape of one record."""
     out: dict[str, Any] = {}
     if defaults:
-        for name in _default_names(obj_type.code):
+        for name in _default_names(obj_type.code, bool(tree)):
             if name in record or name in obj_type.fields:
                 out[name] = record.get(name)
     else:
@@ -126,7 +137,7 @@ def project(store: Store, obj_type: ObjectType, record: dict, tree: Tree, *, def
             out[name] = project(store, target, found, sub or {}, defaults=False) if target and found else None
         elif name in obj_type.collections:
             target = _target(obj_type, name)
-            members = store.members(obj_type, record, name) if target else []
+            members = store.order.shuffled(store.members(obj_type, record, name)) if target else []
             out[name] = [project(store, target, m, sub or {}, defaults=False) for m in members] if target else []
         else:
             out[name] = record.get(name)

@@ -13,13 +13,14 @@ import itertools
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from airflow_workfront.emulator import timefmt
 from airflow_workfront.emulator.catalog import ObjectType, catalog
 from airflow_workfront.emulator.errors import bad_request
+from airflow_workfront.emulator.ordering import is_total
 from airflow_workfront.emulator.store import Store, is_date_field
 
 DEFAULT_LIMIT = 100
@@ -282,7 +283,7 @@ class Evaluator:
         spans = self._index_spans(obj_type, query)
         if spans is not None:
             return sum(end - start for start, end in spans)
-        return len(self.select(obj_type, query))
+        return len(self._select_in_order(obj_type, query))
 
     def page(self, obj_type: ObjectType, query: Query) -> list[dict]:
         """The matching records from ``$$FIRST``, at most ``$$LIMIT`` of them, in the requested order."""
@@ -290,7 +291,23 @@ class Evaluator:
         return self.select(obj_type, query, first + limit, skip=first)[:limit]
 
     def select(self, obj_type: ObjectType, query: Query, enough: int | None = None, skip: int = 0) -> list[dict]:
-        """Matching records, sorted, before paging (a bisect over the date index when possible).
+        """Matching records, sorted, before paging.
+
+        With shuffling on and a sort that leaves ties (or no sort), every match is drawn in a fresh
+        random order first and then stably sorted, so only what the sort fixes stays fixed.
+        Otherwise see :meth:`_select_in_order`.
+        """
+        order = self.store.order
+        if not order.shuffling or is_total(query.sort):
+            return self._select_in_order(obj_type, query, enough, skip)
+        matched = order.shuffled(self._select_in_order(obj_type, replace(query, sort=[])))
+        self._sort(obj_type, matched, query.sort)
+        return matched[skip:] if skip else matched
+
+    def _select_in_order(self, obj_type: ObjectType, query: Query, enough: int | None = None,
+                         skip: int = 0) -> list[dict]:
+        """Matching records in the requested order, else the store's, before paging (a bisect over
+        the date index when possible).
 
         :param enough: the caller needs only this many leading records (``$$FIRST + $$LIMIT``); when
             the candidates already come in the requested order, matching stops there.
@@ -317,15 +334,19 @@ class Evaluator:
             if in_order and enough is not None and len(matched) >= enough:
                 break
         if not in_order:
-            now = self.store.clock.now_ms()
-            for path, direction in reversed(query.sort):
-                if len(path) == 1:  # a field of the object itself: no reference walk
-                    name = path[0]
-                    key = lambda r, f=name: _sort_key([r.get(f)], f, now)  # noqa: E731
-                else:
-                    key = lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now)  # noqa: E731
-                matched.sort(key=key, reverse=direction == "desc")
+            self._sort(obj_type, matched, query.sort)
         return matched[skip:] if skip else matched
+
+    def _sort(self, obj_type: ObjectType, records: list[dict], sort: list[tuple[tuple[str, ...], str]]) -> None:
+        """Sort records in place by the sort keys (stable: ties keep the order they came in)."""
+        now = self.store.clock.now_ms()
+        for path, direction in reversed(sort):
+            if len(path) == 1:  # a field of the object itself: no reference walk
+                name = path[0]
+                key = lambda r, f=name: _sort_key([r.get(f)], f, now)  # noqa: E731
+            else:
+                key = lambda r, p=path: _sort_key(self.values_at(obj_type, r, p)[:1] or [None], p[-1], now)  # noqa: E731
+            records.sort(key=key, reverse=direction == "desc")
 
     def _index_tests(self, obj_type: ObjectType, query: Query) -> list[tuple[tuple[int, int], list[Condition]]] | None:
         """Each alternative as ``((lo ms, hi ms), ID conditions)`` when every filter is on the date

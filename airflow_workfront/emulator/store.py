@@ -19,6 +19,8 @@ from typing import Any
 from airflow_workfront.emulator import fieldtypes, timefmt
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import bad_request, not_found, not_supported, unprocessable
+from airflow_workfront.emulator.ordering import ResultOrder
+from airflow_workfront.emulator.rules import InventedRules
 
 # Fields whose changes are journaled by default ("System updates" in Workfront's setup).
 DEFAULT_TRACKED_FIELDS = frozenset({
@@ -110,6 +112,8 @@ class Store:
         self.index: dict[str, list[tuple[int, str]]] = {code: [] for code in catalog()}
         self.listeners: list[Listener] = []
         self.uploads: dict[str, tuple[str, bytes]] = {}
+        self.rules = InventedRules()  # the emulator replaces this with its own, shared across resets
+        self.order = ResultOrder()  # likewise: whether searches and nested collections are shuffled
         self._undo: list[Callable[[], None]] | None = None
         self.default_user_id: str | None = None
 
@@ -376,14 +380,15 @@ class Store:
             return record
 
     def delete(self, obj_type: ObjectType, obj_id: str, user_id: str | None = None, force: bool = False) -> None:
-        """Delete one object (``force`` also deletes its collection members)."""
+        """Delete one object and its collection members (with the ``delete_needs_force`` rule on,
+        members are deleted only with ``force``; without it the delete is refused)."""
         with self.transaction():
             record = self.get(obj_type, obj_id)
             for (owner, _name), (member_code, fk) in COLLECTIONS.items():
                 if owner != obj_type.code:
                     continue
                 members = [r for r in self.objects[member_code].values() if r.get(fk) == obj_id]
-                if members and not force and member_code in ("TASK", "OPTASK", "HOUR"):
+                if members and not force and member_code in ("TASK", "OPTASK", "HOUR") and "delete_needs_force" in self.rules:
                     raise unprocessable(
                         f"{obj_type.name} {obj_id} has {len(members)} {catalog()[member_code].name} object(s); "
                         "delete with force=true to remove them too"

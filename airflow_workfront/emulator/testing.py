@@ -77,13 +77,27 @@ class EmulatorControl:
         return self._call("GET", f"/objects/{obj_code}")["data"]
 
     def set_faults(self, rate: float = 0.0, kinds: tuple[str, ...] = ("429", "500", "drop"), latency_ms: float = 0.0,
-                   random_seed: int = 0, churn: dict | None = None, concurrency_limit: int | None = None) -> None:
-        """Latency, random failures and churn (edits/deletes between search requests)."""
+                   random_seed: int = 0, churn: dict | None = None, concurrency_limit: int | None = None,
+                   base_cost_ms: float = 0.0, row_cost_ms: float = 0.0) -> None:
+        """Latency, random failures, churn (edits/deletes between search requests) and the cost
+        model (every answer takes at least ``base_cost_ms`` plus ``row_cost_ms`` per row)."""
         body: dict[str, Any] = {"rate": rate, "kinds": list(kinds), "latency_ms": latency_ms, "random_seed": random_seed,
-                                "churn": churn}
+                                "churn": churn, "base_cost_ms": base_cost_ms, "row_cost_ms": row_cost_ms}
         if concurrency_limit is not None:
             body["concurrency_limit"] = concurrency_limit
         self._call("POST", "/faults", body)
+
+    def set_order(self, shuffle_seed: int | None) -> None:
+        """Shuffle unsorted results and ties within a sort with this seed; ``None`` keeps the store's order."""
+        self._call("POST", "/order", {"shuffle_seed": shuffle_seed})
+
+    def set_time_zone(self, name: str) -> None:
+        """The tenant's IANA time zone from now on (dates already stored keep their offsets until a reset)."""
+        self._call("POST", "/time-zone", {"time_zone": name})
+
+    def set_invented_rules(self, *names: str) -> None:
+        """Switch on exactly these rules the docs do not state (none: all off, the default)."""
+        self._call("POST", "/rules", {"enabled": list(names)})
 
     def expire_sessions(self) -> int:
         """Expire every session and access token."""
@@ -169,9 +183,11 @@ class EmulatorProcess:
 
     :param cli_args: Extra CLI arguments, e.g. ``("--seed-size", "50000", "--latency-ms", "50")``.
     :param api_key: The admin API key.
+    :param shuffle_seed: Shuffle unsorted results and ties within a sort with this seed (``--shuffle-seed``).
     """
 
-    def __init__(self, *cli_args: str, api_key: str = "test-key", start_timeout: float = 300.0) -> None:
+    def __init__(self, *cli_args: str, api_key: str = "test-key", start_timeout: float = 300.0,
+                 shuffle_seed: int | None = None) -> None:
         import subprocess
         import sys
         import tempfile
@@ -182,7 +198,8 @@ class EmulatorProcess:
         self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(self.port), "--api-key", api_key,
-             "--control-api", *cli_args],
+             "--control-api", *cli_args,
+             *(("--shuffle-seed", str(shuffle_seed)) if shuffle_seed is not None else ())],
             stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + start_timeout

@@ -14,12 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_benchmark_scenario_runs_at_a_tiny_size():
     out = subprocess.run([sys.executable, "benchmarks/run.py", "--sizes", "2500", "--latencies", "0", "--bulk", "150",
-                          "--no-write", "--no-prior-art"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+                          "--no-write", "--no-prior-art", "--cost", "20,0.01", "--cost-size", "2500"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {line.split("|")[3].strip(): line.split("|")[4].strip() for line in out.stdout.splitlines()
-            if line.startswith("| 2,500 |")}
+            if line.startswith("| 2,500 |") and line.count("|") == 11}
     objects = {line.split("|")[3].strip(): line.split("|")[5].strip() for line in out.stdout.splitlines()
-               if line.startswith("| 2,500 |")}
+               if line.startswith("| 2,500 |") and line.count("|") == 11}
     assert rows["naive loop, 100/page"] == "26"  # 25 full pages and a short one
     assert rows["sequential, 2000/page"] == "2"
     assert rows["bound: ceil(N/2000) requests over 10 slots"] == "2"
@@ -31,3 +32,10 @@ def test_every_benchmark_scenario_runs_at_a_tiny_size():
          "parallel offsets, 10 at once (unsafe under edits)"], "2,500")
     assert "bulk create of 150: ceil(N/100) requests | 2 vs 2 | yes" in out.stdout
     assert "WorkfrontChangeSensor 1, WorkfrontJournalSensor 1" in out.stdout
+    # The cost-model part (20 ms + 0.01 ms a row): the same searches, and one round of a 40 ms page.
+    cost = {line.split("|")[2].strip(): line.split("|")[3].strip() for line in out.stdout.splitlines()
+            if line.startswith("| 2,500 |") and line.count("|") == 9}
+    assert cost["this provider (SyncEngine, keyset partitions)"] == "3"
+    assert cost["sequential, 2000/page"] == "2"
+    assert cost["bound: ceil(N/2000) pages over 10 slots x 0.04 s a page"] == "2"
+    assert "2,500 tasks at 20 ms + 0.01 ms a row: within 1.3x of the bound |" in out.stdout

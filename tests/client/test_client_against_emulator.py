@@ -114,3 +114,27 @@ def test_sequential_calls_reuse_one_connection(wf):
     manager = wf._session.get_adapter(wf.config.api_url).poolmanager
     pools = [manager.pools[key] for key in manager.pools.keys()]
     assert [(p.num_connections, p.num_requests) for p in pools] == [(1, 5)]
+
+
+@pytest.mark.parametrize("call", ["count", "search", "get"])
+def test_an_error_answered_with_http_200_raises_instead_of_returning_data(wf, emulator, call):
+    task_id = next(iter(wf.search("TASK", max_results=1)))["ID"]
+    emulator.control.set_faults(rate=1.0, kinds=("error200",))
+    emulator.control.reset_stats()
+    with pytest.raises(WorkfrontBadRequestError) as caught:
+        {"count": lambda: wf.count("TASK"), "search": lambda: list(wf.search("TASK")),
+         "get": lambda: wf.get("TASK", task_id)}[call]()
+    assert caught.value.status_code == 200
+    assert caught.value.error_class == "java.lang.UnsupportedOperationException"
+    assert "emulator fault" in (caught.value.wf_message or "")
+    assert emulator.control.stats()["faults"] == {"error200": 1}  # answered once, not retried as success
+    emulator.control.set_faults()
+    assert wf.count("TASK") == 60
+
+
+async def test_the_async_client_raises_on_an_error_answered_with_http_200(emulator):
+    emulator.control.set_faults(rate=1.0, kinds=("error200",))
+    async with AsyncWorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
+        with pytest.raises(WorkfrontBadRequestError) as caught:
+            await client.count("TASK")
+    assert caught.value.status_code == 200

@@ -156,7 +156,7 @@ def oauth_emulator():
     _, public = rsa_key_pair()
     with EmulatorServer(api_key="oauth-emu-key", seed="demo", oauth_clients={"app-id": "app-secret"},
                         jwt_public_key=public, refresh_tokens=["first-refresh-token"],
-                        ims_org_id="ORG@AdobeOrg") as server:
+                        ims_org_id="ORG@AdobeOrg", shuffle_seed=13) as server:
         yield server
 
 

@@ -102,7 +102,20 @@ def test_churn_edits_between_searches(wf, emulator):
 def test_churn_never_touches_journal_entries(wf, emulator):
     emulator.control.set_faults(churn={"every_n_searches": 1, "edits": 3, "deletes": 1}, random_seed=3)
     data(wf.get("/task/search"))  # one delete, journaled
-    journal = data(wf.get("/journalentry/search", params={"$$LIMIT": 2000, "fields": "changeType"}))
-    again = data(wf.get("/journalentry/search", params={"$$LIMIT": 2000, "fields": "changeType"}))
+    query = {"$$LIMIT": 2000, "fields": "changeType", "ID_Sort": "asc"}
+    journal = data(wf.get("/journalentry/search", params=query))
+    again = data(wf.get("/journalentry/search", params=query))
     assert again == journal  # searching the journal neither edits nor deletes its entries
     assert any(e["changeType"] == "D" for e in again)
+
+
+def test_error200_answers_an_error_body_with_http_200(wf, emulator):
+    emulator.control.set_faults(rate=1.0, kinds=("error200",))
+    err = error(wf.get("/task/search"), 200)
+    assert err["class"] == "java.lang.UnsupportedOperationException" and "emulator fault" in err["message"]
+    assert emulator.control.stats()["faults"] == {"error200": 1}
+
+
+def test_an_unknown_fault_kind_is_refused_with_the_known_ones(emulator):
+    with pytest.raises(RuntimeError, match="error200"):
+        emulator.control.set_faults(rate=1.0, kinds=("teapot",))

@@ -27,10 +27,10 @@ def test_clock_set_and_advance_stamp_writes(wf, emulator):
     assert now.startswith("2030-01-01T00:00:00")
     task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
     first = data(wf.put(f"/task/{task['ID']}", params={"name": "one", "fields": "lastUpdateDate"}))
-    assert first["lastUpdateDate"].startswith("2029-12-31T18:00:00:")
+    assert first["lastUpdateDate"].startswith("2029-12-31T17:00:00:")  # America/Denver, -0700 in winter
     emulator.control.advance_clock(3600)
     second = data(wf.put(f"/task/{task['ID']}", params={"name": "two", "fields": "lastUpdateDate"}))
-    assert second["lastUpdateDate"].startswith("2029-12-31T19:00:00:")
+    assert second["lastUpdateDate"].startswith("2029-12-31T18:00:00:")
     assert emulator.control.clock_now().startswith("2030-01-01T01:00:00")
 
 

@@ -81,7 +81,8 @@ def test_every_answered_value_has_its_metadata_type(wf, code):
 def test_text_parameters_are_stored_with_the_field_type(wf):
     task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
     edited = data(wf.put(f"/task/{task['ID']}", params={"priority": "3", "percentComplete": "12.5",
-                                                         "isCritical": "true", "fields": "isCritical"}))
+                                                         "isCritical": "true",
+                                                         "fields": "priority,percentComplete,isCritical"}))
     assert (edited["priority"], edited["percentComplete"], edited["isCritical"]) == (3, 12.5, True)
     err = error(wf.put(f"/task/{task['ID']}", params={"priority": "high"}), 400)
     assert "priority" in err["message"] and "high" in err["message"]

@@ -21,7 +21,7 @@ def test_create_writes_an_a_entry(wf):
 def test_edits_of_tracked_fields_write_typed_e_entries(wf):
     task = data(wf.get("/task/search", params={"status": "NEW", "$$LIMIT": 1,
                                                "fields": "percentComplete,plannedCompletionDate"}))[0]
-    new_date = "2030-02-01T10:00:00:000-0600"
+    new_date = "2030-02-01T10:00:00:000-0700"  # tenant time (America/Denver in February)
     data(wf.put(f"/task/{task['ID']}", json={"name": "Renamed", "percentComplete": 40, "status": "INP",
                                              "plannedCompletionDate": new_date, "description": "untracked"}))
     entries = {e["fieldName"]: e for e in _journal(wf, task["ID"], changeType="E")}

@@ -1,5 +1,5 @@
-"""Timestamps: answered as ``YYYY-MM-DDTHH:MM:SS:mmm-0600``; accepted as ISO, Workfront's colon form
-and ``$$TODAY``/``$$NOW`` wildcards in filters."""
+"""Timestamps: answered as ``YYYY-MM-DDTHH:MM:SS:mmm-0700`` (the tenant's offset at that instant);
+accepted as ISO, Workfront's colon form and ``$$TODAY``/``$$NOW`` wildcards in filters."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 
 from emulator.wfhttp import data, error
 
-WF_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}:\d{3}-0600$")
+WF_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}:\d{3}-0[67]00$")  # America/Denver, with DST
 
 
 def test_answers_use_workfronts_format(wf):
-    task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "entryDate,lastUpdateDate"}))[0]
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1, "fields": "entryDate,lastUpdateDate,plannedStartDate,plannedCompletionDate"}))[0]
     for name in ("entryDate", "lastUpdateDate", "plannedStartDate", "plannedCompletionDate"):
         assert WF_TIME.match(task[name]), (name, task[name])
 
@@ -20,15 +20,16 @@ def test_writes_are_stamped_with_the_clock_in_tenant_time(wf, emulator):
     emulator.control.set_clock("2030-03-04T05:06:07.089Z")
     task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
     edited = data(wf.put(f"/task/{task['ID']}", params={"name": "clocked", "fields": "lastUpdateDate"}))
-    # 05:06:07.089 UTC is 23:06:07.089 the day before at -06:00; the frozen clock ticks 1 ms per write.
-    assert edited["lastUpdateDate"] in ("2030-03-03T23:06:07:089-0600", "2030-03-03T23:06:07:090-0600")
+    # 05:06:07.089 UTC is 22:06:07.089 the day before in Denver (-07:00 until DST on 10 March 2030);
+    # the frozen clock ticks 1 ms per write.
+    assert edited["lastUpdateDate"] in ("2030-03-03T22:06:07:089-0700", "2030-03-03T22:06:07:090-0700")
 
 
 def test_filters_accept_iso_colon_and_offset_forms(wf, emulator):
     emulator.control.set_clock("2030-03-04T05:06:07.000Z")
     task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
     stamp = data(wf.put(f"/task/{task['ID']}", params={"name": "x", "fields": "lastUpdateDate"}))["lastUpdateDate"]
-    assert stamp == "2030-03-03T23:06:07:001-0600"  # the frozen clock ticked once, for this write
+    assert stamp == "2030-03-03T22:06:07:001-0700"  # the frozen clock ticked once, for this write
     for same_instant in (stamp, "2030-03-04T05:06:07.001Z", "2030-03-04T05:06:07.001+00:00",
                          "2030-03-04T07:06:07.001+0200"):
         hits = data(wf.get("/task/search", params={"lastUpdateDate": same_instant}))
