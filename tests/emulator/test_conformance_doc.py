@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "emulator.md"
 TESTS = Path(__file__).resolve().parent
-STATUSES = {"supported", "different", "not supported", "see emu-a"}
+STATUSES = {"supported", "different", "not supported"}
 REFERENCE = re.compile(r"`(test_\w+\.py)::(test_\w+)`")
 
 
