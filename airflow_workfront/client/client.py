@@ -13,11 +13,11 @@ from typing import Any
 import requests
 import urllib3
 
+from airflow_workfront.client import concurrency
 from airflow_workfront.client import operations as ops
 from airflow_workfront.client.attempts import CallAttempts
 from airflow_workfront.client.auth import TokenRequest
 from airflow_workfront.client.bulk import BulkResult, BulkRun, read_back_created
-from airflow_workfront.client.concurrency import sync_slots
 from airflow_workfront.client.config import MAX_PAGE_SIZE, ClientConfig
 from airflow_workfront.client.errors import (
     WorkfrontBulkError,
@@ -60,7 +60,9 @@ class WorkfrontClient:
         self.stats = RequestStats()
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = config.user_agent
-        self._slots = sync_slots(config.base_url, config.max_concurrency)
+        # Its own cap, and the strictest cap of every client of this host in the process.
+        self._slots = threading.BoundedSemaphore(config.max_concurrency)
+        self._host, self._leave_host = concurrency.join(self, config.base_url, config.max_concurrency)
         self._parsing = threading.BoundedSemaphore(config.max_parsing)
         self._sleep = sleep
         self._rng = random.Random()
@@ -68,7 +70,7 @@ class WorkfrontClient:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        with self._slots:
+        with self._slots, self._host.slot():
             return self._session.request(method, url, timeout=self.config.timeout, verify=self.config.verify_ssl, **kwargs)
 
     def _answer(self, spec: RequestSpec, response: requests.Response) -> Any:
@@ -410,6 +412,7 @@ class WorkfrontClient:
                 log.warning("Workfront logout failed: %s", err)
             auth.invalidate()
         self._session.close()
+        self._leave_host()
 
     def __enter__(self) -> WorkfrontClient:
         return self

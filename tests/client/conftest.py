@@ -74,3 +74,14 @@ class PeakTracker:
         time.sleep(seconds)
         with self.lock:
             self.now -= 1
+
+    async def ahold(self, seconds: float) -> None:
+        """:meth:`hold` for a coroutine (waits without blocking its event loop)."""
+        import asyncio
+
+        with self.lock:
+            self.now += 1
+            self.max = max(self.max, self.now)
+        await asyncio.sleep(seconds)
+        with self.lock:
+            self.now -= 1

@@ -114,3 +114,19 @@ def test_sequential_calls_reuse_one_connection(wf):
     manager = wf._session.get_adapter(wf.config.api_url).poolmanager
     pools = [manager.pools[key] for key in manager.pools.keys()]
     assert [(p.num_connections, p.num_requests) for p in pools] == [(1, 5)]
+
+
+def test_a_later_stricter_connection_keeps_the_process_under_its_limit(emulator):
+    """Issue 12.6: a default client, then a max_concurrency=3 one, to an emulator limited to 3."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emulator.control.set_faults(latency_ms=20, concurrency_limit=3)
+    emulator.control.reset_stats()
+    loose = WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key), max_retries=0))
+    strict = WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key), max_retries=0,
+                                          max_concurrency=3))
+    with loose, strict, ThreadPoolExecutor(max_workers=16) as pool:
+        counts = list(pool.map(lambda n: (loose, strict)[n % 2].count("TASK"), range(48)))
+    stats = emulator.control.stats()
+    assert len(counts) == 48 and stats["rejected_429"] == 0
+    assert stats["max_in_flight"] == 3
