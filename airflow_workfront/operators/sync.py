@@ -75,6 +75,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         self.deletes = deletes
         self.page_size = page_size
         self.max_workers = max_workers
+        _check_settings(self.task_id, workfront_conn_id, page_size, max_workers)
 
     def make_sink(self, context: Context) -> Sink:
         """Build the destination for this run."""
@@ -235,3 +236,17 @@ def _as_datetime(value: datetime | str | None, name: str) -> datetime | None:
         return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{name} must be an ISO 8601 datetime, got {value!r}") from None
+
+
+
+def _check_settings(task_id: str, conn_id: str, page_size: Any, max_workers: Any) -> None:
+    """Refuse bad paging settings when the DAG is parsed, naming the task and the connection.
+    (The engine checks them again for callers without an operator; importing it here would load
+    the sinks at parse time.)"""
+    for name, value, low, high in (("page_size", page_size, 1, 2000), ("max_workers", max_workers, 1, None)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            wanted = f"from {low} to {high}" if high else f"of at least {low}"
+            raise ValueError(f"{task_id} (Workfront connection {conn_id!r}): {name} must be a whole number "
+                             f"{wanted}, got {value!r}")
