@@ -115,6 +115,8 @@ def _boolean(raw: Any, default: bool) -> bool:
 def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
     """Turn a ``workfront`` connection (plus per-hook overrides) into a ``ClientConfig``.
 
+    The override ``pool_slots`` lowers ``max_concurrency`` to the pool slots a task holds.
+
     :raises ValueError: naming the connection and what is missing or malformed; never a value
         of a secret field.
     """
@@ -127,6 +129,8 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         SessionAuth,
     )
 
+    # Not a setting of its own: the pool slots a task holds cap its requests in flight.
+    pool_slots = overrides.pop("pool_slots", None)
     try:
         extras = parse_extra(conn.extra)
         extras.update({k: v for k, v in overrides.items() if v is not None})
@@ -188,7 +192,8 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
             api_version=_api_version(extras.get("api_version")),
             timeout=_number(extras, "timeout", float, 60.0),
             max_retries=_number(extras, "max_retries", int, 5, minimum=0),
-            max_concurrency=_number(extras, "max_concurrency", int, 10, minimum=1),
+            max_concurrency=min(_number(extras, "max_concurrency", int, 10, minimum=1), pool_slots or 10**6),
+            page_size=_number(extras, "page_size", int, 2000, minimum=1),
             verify_ssl=verify_ssl,
         )
     except ValueError as err:

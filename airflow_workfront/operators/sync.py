@@ -7,7 +7,8 @@ so the sync would read nothing. Use ``schedule=CronDataIntervalTimetable("@hourl
 (or ``DeltaDataIntervalTimetable``) from ``airflow.sdk``; the operators refuse a zero-width window.
 
 Put every Workfront task in a pool (e.g. ``pool="workfront_api"`` with 10 slots) and set
-``max_active_runs=1`` on sync DAGs; inside a task the client also caps requests in flight.
+``max_active_runs=1`` on sync DAGs. A sync task keeps at most ``pool_slots`` requests in flight
+(its partitions read in parallel up to that), so the pool bounds requests across all workers.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class _WorkfrontSyncOperator(BaseOperator):
     :param deletes: ``"auto"`` (journal ``D`` entries, none for journal-like objects),
         ``"journal"``, ``"reconcile"`` (compare every ID; SQL only) or ``"none"``.
     :param page_size: Rows per request (default the connection's, at most 2000).
-    :param max_workers: Partitions read at once (capped by the connection's ``max_concurrency``).
+    :param max_workers: Partitions read at once (capped by ``pool_slots`` and the connection's
+        ``max_concurrency``).
     """
 
     template_fields: Sequence[str] = ("obj_code", "fields", "filters", "window_start", "window_end")
@@ -101,11 +103,11 @@ class _WorkfrontSyncOperator(BaseOperator):
         return window
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_workfront.hooks.workfront import WorkfrontHook
+        from airflow_workfront.operators.base import hook_for_slots
         from airflow_workfront.sync.engine import SyncEngine
 
         window = self.resolve_window(context)
-        hook = WorkfrontHook(workfront_conn_id=self.workfront_conn_id)
+        hook = hook_for_slots(self.workfront_conn_id, self.pool_slots)
         engine = SyncEngine(
             hook.get_conn(),
             obj_code=self.obj_code,
