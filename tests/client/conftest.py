@@ -52,6 +52,13 @@ def make_config(auth=None, **overrides) -> ClientConfig:
 
 
 @pytest.fixture
+def wf(emulator):
+    """An API-key client against the session's emulator (real HTTP on loopback)."""
+    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
+        yield client
+
+
+@pytest.fixture
 def client(sleep):
     """An API-key client against the fake tenant, with a recorded (not real) sleep."""
     with WorkfrontClient(make_config(), sleep=sleep) as wf:

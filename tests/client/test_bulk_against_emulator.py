@@ -9,13 +9,7 @@ import uuid
 
 import pytest
 
-from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
-
-
-@pytest.fixture
-def wf(emulator):
-    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
-        yield client
+from airflow_workfront.client import WorkfrontClient
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ from airflow_workfront.client import (
 from airflow_workfront.client.errors import WorkfrontBadRequestError, WorkfrontNotFoundError
 
 
-@pytest.fixture
-def wf(emulator):
-    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
-        yield client
-
-
 def test_search_pages_and_count_agree(wf, emulator):
     total = wf.count("TASK")
     assert total > 3
