@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from airflow_workfront.client.config import MAX_PAGE_SIZE
 from airflow_workfront.client.errors import (
     WorkfrontAuthenticationError,
     WorkfrontError,
@@ -260,8 +261,7 @@ SearchPage = Callable[..., list[dict]]
 READ_BACK_SINCE = "$$NOW-1h"
 
 
-def read_back_created(search_page: SearchPage, obj_code: str, records: Sequence[Any],
-                      page_size: int) -> list[dict | None]:
+def read_back_created(search_page: SearchPage, obj_code: str, records: Sequence[Any]) -> list[dict | None]:
     """The objects an atomic create of ``records`` made, found by one search and
     :func:`match_created`: objects entered in the last hour (narrowed to the records' names
     when every record has one), newest first, compared on the fields the records set."""
@@ -270,6 +270,7 @@ def read_back_created(search_page: SearchPage, obj_code: str, records: Sequence[
     names = [record.get("name") if isinstance(record, dict) else None for record in records]
     if all(isinstance(name, str) and name for name in names):
         filters.update(name=sorted(set(names)), name_Mod="in")  # type: ignore[type-var]
+    # A full page whatever the connection's page_size: a chunk of 100 needs at least 100 rows.
     rows = search_page(obj_code, filters, ["ID", "entryDate", *fields], [("entryDate", "desc"), ("ID", "desc")],
-                       0, page_size)
+                       0, MAX_PAGE_SIZE)
     return match_created(records, rows)

@@ -292,7 +292,7 @@ class WorkfrontClient:
         code = normalize_obj_code(obj_code)
 
         def read_back(chunk: Sequence[Any]) -> list[Any]:
-            return read_back_created(self.search_page, code, chunk, self.config.page_size)
+            return read_back_created(self.search_page, code, chunk)
 
         return self._bulk(list(records), lambda c, a: ops.bulk_write(self.config, "POST", code, c, a, fields),
                           raise_on_failure, "bulk_create", atomic, read_back)

@@ -55,20 +55,22 @@ def sent_sizes(route) -> list[int]:
     return sorted(len(json.loads(params(r)["updates"])) for r in route.request_history)
 
 
-def test_250_records_three_atomic_chunks_ids_read_back_in_input_order(client, requests_mock):
+def test_250_records_three_atomic_chunks_ids_read_back_in_input_order(requests_mock, sleep):
     create, search = FakeTasks().mount(requests_mock)
     records = [{"name": f"t{n}", "n": n} for n in range(250)]
-    result = client.bulk_create("task", records, fields=["ID", "name"])
+    with WorkfrontClient(make_config(page_size=50), sleep=sleep) as client:
+        result = client.bulk_create("task", records, fields=["ID", "name"])
     assert create.call_count == 3 and search.call_count == 3 and result.requests == 6
     assert sent_sizes(create) == [50, 100, 100]
     # Every chunk is atomic on the wire: a refused one has written nothing.
     assert all(params(r)["fields"] == "ID,name" and params(r)["atomic"] == "true" for r in create.request_history)
     looked_up = parse_qs(urlsplit(search.request_history[0].url).query)
     assert looked_up["name_Mod"] == ["in"] and looked_up["entryDate"] == ["$$NOW-1h"]
+    assert looked_up["$$LIMIT"] == ["2000"]  # whatever the connection's page size
     assert result.ok and result.total == 250
     assert [item["n"] for item in result.succeeded] == list(range(250))
     assert result.ids == [f"id-{n}" for n in range(250)]
-    assert client.stats.by_operation["bulk_create"] == 3
+    assert client.stats.by_operation["bulk_create"] == 3 and client.stats.by_operation["search"] == 3
 
 
 def test_refused_non_atomic_chunk_is_halved_down_to_the_bad_record(client, requests_mock):
