@@ -299,7 +299,11 @@ class WorkfrontClient:
 
     def bulk_update(self, obj_code: str, records: Sequence[Mapping[str, Any]], atomic: bool = False,
                     fields: Any = None, raise_on_failure: bool = False) -> BulkResult:
-        """Update many objects (each record carries its ``ID``), 100 per request."""
+        """Update many objects (each record carries its ``ID``), 100 per request.
+
+        Chunks go out atomic (see :meth:`bulk_create`), and an atomic answer carries no objects:
+        ``succeeded`` holds ``{"ID": ...}`` per written record; read them with :meth:`get_many`.
+        """
         missing = [n for n, r in enumerate(records) if not r.get("ID")]
         if missing:
             raise ValueError(f"bulk_update needs an ID in every record; missing in records {missing[:10]}")
