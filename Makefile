@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Airflow is pinned for the test and demo environments; the package itself accepts >=3.1.
 AIRFLOW_VERSION ?= 3.3.2
 
-.PHONY: install test lint demo bench docs emulator clean
+.PHONY: install test lint demo bench docs emulator multiworker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Not part of `make test`: a CeleryExecutor deployment with two workers (docs/workers.md).
+multiworker: $(STAMP)
+	$(BIN)/python scripts/multi_worker.py
 
 emulator: $(STAMP)
 	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo

@@ -13,8 +13,9 @@ object type: projects (``wf_proj``), tasks (``wf_task``), issues (``wf_optask``)
 - **Deletes.** Objects whose deletion was journaled in the window (``JRNLE`` ``changeType=D``)
   are removed from their table.
 - **Rate limits.** All tasks share the ``workfront_api`` pool (create it with 10 slots:
-  ``airflow pools set workfront_api 10 "Workfront API"``), ``max_active_runs=1``, and the client
-  itself keeps at most ``max_concurrency`` requests in flight.
+  ``airflow pools set workfront_api 10 "Workfront API"``) and ``max_active_runs=1``. Each task
+  holds 5 slots and keeps at most 5 requests in flight, so two syncs run at once and all
+  workers together never send more than the pool's 10 (Workfront's per-customer limit).
 
 Connections (names configurable through environment variables):
 
@@ -67,6 +68,7 @@ with DAG(
             workfront_conn_id=WORKFRONT_CONN_ID,
             sql_conn_id=WAREHOUSE_CONN_ID,
             pool="workfront_api",
+            pool_slots=5,  # = the requests it may have in flight (its partitions read in parallel)
         )
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from airflow_workfront.client import concurrency
 from airflow_workfront.client import operations as ops
 from airflow_workfront.client.attempts import CallAttempts
 from airflow_workfront.client.auth import TokenRequest
-from airflow_workfront.client.concurrency import async_slots
 from airflow_workfront.client.config import MAX_PAGE_SIZE, ClientConfig
 from airflow_workfront.client.errors import (
     WorkfrontError,
@@ -54,10 +54,13 @@ class AsyncWorkfrontClient:
             headers={"User-Agent": config.user_agent},
         )
         self._auth_lock = asyncio.Lock()
+        # Its own cap, and the strictest cap of every client of this host in the process.
+        self._slots = asyncio.Semaphore(config.max_concurrency)
+        self._host, self._leave_host = concurrency.join(self, config.base_url, config.max_concurrency)
         self._rng = random.Random()
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        async with async_slots(self.config.base_url, self.config.max_concurrency):
+        async with self._slots, self._host.aslot():
             return await self._http.request(method, url, **kwargs)
 
     def _transport_error(self, operation: str, obj_code: str | None, target: str | None,
@@ -182,6 +185,7 @@ class AsyncWorkfrontClient:
                 log.warning("Workfront logout failed: %s", err)
             self.config.auth.invalidate()
         await self._http.aclose()
+        self._leave_host()
 
     async def __aenter__(self) -> AsyncWorkfrontClient:
         return self

@@ -8,23 +8,20 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
 import urllib3
 
+from airflow_workfront.client import concurrency
 from airflow_workfront.client import operations as ops
 from airflow_workfront.client.attempts import CallAttempts
 from airflow_workfront.client.auth import TokenRequest
-from airflow_workfront.client.bulk import BulkResult
-from airflow_workfront.client.concurrency import sync_slots
+from airflow_workfront.client.bulk import BulkResult, BulkRun, read_back_created
 from airflow_workfront.client.config import MAX_PAGE_SIZE, ClientConfig
 from airflow_workfront.client.errors import (
-    WorkfrontAuthenticationError,
     WorkfrontBulkError,
     WorkfrontError,
-    WorkfrontRateLimitError,
     WorkfrontTransportError,
     describe_request,
     error_from_response,
@@ -63,7 +60,9 @@ class WorkfrontClient:
         self.stats = RequestStats()
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = config.user_agent
-        self._slots = sync_slots(config.base_url, config.max_concurrency)
+        # Its own cap, and the strictest cap of every client of this host in the process.
+        self._slots = threading.BoundedSemaphore(config.max_concurrency)
+        self._host, self._leave_host = concurrency.join(self, config.base_url, config.max_concurrency)
         self._parsing = threading.BoundedSemaphore(config.max_parsing)
         self._sleep = sleep
         self._rng = random.Random()
@@ -71,7 +70,7 @@ class WorkfrontClient:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        with self._slots:
+        with self._slots, self._host.slot():
             return self._session.request(method, url, timeout=self.config.timeout, verify=self.config.verify_ssl, **kwargs)
 
     def _answer(self, spec: RequestSpec, response: requests.Response) -> Any:
@@ -262,50 +261,17 @@ class WorkfrontClient:
         """Copy an object (``copySourceID``), optionally changing fields of the copy."""
         return self.send(ops.copy(self.config, obj_code, source_id, data, options, fields))
 
-    def _bulk(self, items: Sequence[Any], make: Callable[[Sequence[Any]], RequestSpec], raise_on_failure: bool,
-              what: str) -> BulkResult:
+    def _bulk(self, items: Sequence[Any], make: Callable[[Sequence[Any], bool], RequestSpec], raise_on_failure: bool,
+              what: str, atomic: bool, read_back: Callable[[Sequence[Any]], list[Any]] | None = None) -> BulkResult:
         """Send ``items`` in chunks of 100, up to ``max_concurrency`` chunks at once.
 
-        A chunk Workfront refuses is reported per record and the other chunks go on. When a chunk
-        cannot be sent at all (credentials refused, still rate limited or unreachable after
-        retries), later chunks are not sent either: they are reported as failures naming that
-        chunk, so the result still says exactly which records were written.
+        How a refused chunk is settled, and how the IDs of created objects are known, is
+        :class:`~airflow_workfront.client.bulk.BulkRun`'s job: no record that was written is
+        reported failed, so re-sending the failures cannot duplicate anything.
         """
-        result = BulkResult(total=len(items))
-        chunks = ops.bulk_chunks(items)
-        lock = threading.Lock()
-        fatal: list[str] = []
-
-        def send_chunk(numbered: tuple[int, tuple[int, Sequence[Any]]]) -> None:
-            chunk_no, (start, chunk) = numbered
-            with lock:
-                stopped = fatal[0] if fatal else None
-                if stopped is None:
-                    result.requests += 1
-            if stopped is not None:
-                result.record_failure(start, chunk_no, list(chunk), RuntimeError(f"not sent: {stopped}"))
-                return
-            try:
-                answer = self.send(make(chunk))
-            except WorkfrontError as err:
-                if isinstance(err, (WorkfrontTransportError, WorkfrontAuthenticationError,
-                                    WorkfrontRateLimitError)):
-                    with lock:
-                        fatal.append(f"chunk {chunk_no} failed with {type(err).__name__}")
-                log.warning("Workfront %s: chunk %d (records %d-%d) refused: %s", what, chunk_no, start,
-                            start + len(chunk) - 1, err)
-                result.record_failure(start, chunk_no, list(chunk), err)
-                return
-            result.record_chunk(start, chunk_no, list(chunk), answer)
-
-        workers = min(self.config.max_concurrency, len(chunks))
-        if workers <= 1:
-            for numbered in enumerate(chunks):
-                send_chunk(numbered)
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wf-bulk") as pool:
-                list(pool.map(send_chunk, enumerate(chunks)))
-        result.failures.sort(key=lambda failure: failure.index)
+        run = BulkRun(lambda chunk, wire_atomic: self.send(make(chunk, wire_atomic)), what, split=not atomic,
+                      read_back=read_back, workers=self.config.max_concurrency)
+        result = run.run(ops.bulk_chunks(items), len(items))
         if raise_on_failure and not result.ok:
             first = result.failures[0]
             raise WorkfrontBulkError(
@@ -317,27 +283,40 @@ class WorkfrontClient:
 
     def bulk_create(self, obj_code: str, records: Sequence[Mapping[str, Any]], atomic: bool = False,
                     fields: Any = None, raise_on_failure: bool = False) -> BulkResult:
-        """Create many objects, 100 per request; the result lists successes and failures in input order."""
+        """Create many objects, 100 per request; the result lists successes and failures in input order.
+
+        ``atomic=True`` writes each chunk of 100 entirely or not at all; ``atomic=False`` writes every
+        record Workfront accepts. Either way ``result.ids`` names the created objects (an atomic
+        answer carries none, so they are read back with one search per chunk).
+        """
         code = normalize_obj_code(obj_code)
-        return self._bulk(list(records), lambda c: ops.bulk_write(self.config, "POST", code, c, atomic, fields),
-                          raise_on_failure, "bulk_create")
+
+        def read_back(chunk: Sequence[Any]) -> list[Any]:
+            return read_back_created(self.search_page, code, chunk)
+
+        return self._bulk(list(records), lambda c, a: ops.bulk_write(self.config, "POST", code, c, a, fields),
+                          raise_on_failure, "bulk_create", atomic, read_back)
 
     def bulk_update(self, obj_code: str, records: Sequence[Mapping[str, Any]], atomic: bool = False,
                     fields: Any = None, raise_on_failure: bool = False) -> BulkResult:
-        """Update many objects (each record carries its ``ID``), 100 per request."""
+        """Update many objects (each record carries its ``ID``), 100 per request.
+
+        Chunks go out atomic (see :meth:`bulk_create`), and an atomic answer carries no objects:
+        ``succeeded`` holds ``{"ID": ...}`` per written record; read them with :meth:`get_many`.
+        """
         missing = [n for n, r in enumerate(records) if not r.get("ID")]
         if missing:
             raise ValueError(f"bulk_update needs an ID in every record; missing in records {missing[:10]}")
         code = normalize_obj_code(obj_code)
-        return self._bulk(list(records), lambda c: ops.bulk_write(self.config, "PUT", code, c, atomic, fields),
-                          raise_on_failure, "bulk_update")
+        return self._bulk(list(records), lambda c, a: ops.bulk_write(self.config, "PUT", code, c, a, fields),
+                          raise_on_failure, "bulk_update", atomic)
 
     def bulk_delete(self, obj_code: str, ids: Sequence[str], force: bool = False, atomic: bool = False,
                     raise_on_failure: bool = False) -> BulkResult:
         """Delete many objects by ID, 100 per request."""
         code = normalize_obj_code(obj_code)
-        return self._bulk([str(i) for i in ids], lambda c: ops.bulk_delete(self.config, code, c, force, atomic),
-                          raise_on_failure, "bulk_delete")
+        return self._bulk([str(i) for i in ids], lambda c, a: ops.bulk_delete(self.config, code, c, force, a),
+                          raise_on_failure, "bulk_delete", atomic)
 
     def action(self, obj_code: str, action: str, obj_id: str | None = None,
                arguments: Mapping[str, Any] | None = None) -> Any:
@@ -437,6 +416,7 @@ class WorkfrontClient:
                 log.warning("Workfront logout failed: %s", err)
             auth.invalidate()
         self._session.close()
+        self._leave_host()
 
     def __enter__(self) -> WorkfrontClient:
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +12,8 @@ from airflow_workfront import __version__
 MAX_PAGE_SIZE = 2000
 MAX_BULK_SIZE = 100
 MAX_URL_BYTES = 8892  # Workfront's CDN refuses longer request URIs
+# Workfront's versioned API paths: /attask/api/v21.0. Anything else becomes part of the URL.
+API_VERSION_PATTERN = re.compile(r"v[0-9]{1,3}\.[0-9]{1,2}")
 
 
 @dataclass
@@ -49,6 +53,11 @@ class ClientConfig:
         self.host = self.host.rstrip("/")
         if "://" not in self.host:
             self.host = f"https://{self.host}"
+        if not isinstance(self.api_version, str) or not API_VERSION_PATTERN.fullmatch(self.api_version):
+            raise ValueError(f"api_version must be a Workfront API version such as v21.0, got {self.api_version!r}")
+        _seconds("timeout", self.timeout, positive=True)
+        _seconds("backoff_base", self.backoff_base)
+        _seconds("backoff_max", self.backoff_max)
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {self.page_size}")
         if self.max_concurrency < 1:
@@ -78,3 +87,12 @@ class ClientConfig:
             f"ClientConfig(host={self.host!r}, api_version={self.api_version!r}, auth={self.auth!r}, "
             f"max_concurrency={self.max_concurrency})"
         )
+
+
+def _seconds(name: str, value: object, positive: bool = False) -> None:
+    """Refuse a duration that is not a finite number (NaN and infinity fail only later, in the
+    HTTP library, with a bare ValueError or OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number of seconds, got {value!r}")
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{name} must be {'more than' if positive else 'at least'} 0 seconds, got {value!r}")

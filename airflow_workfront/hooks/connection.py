@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -77,11 +78,25 @@ def _number(extras: dict[str, Any], key: str, kind: type, default: Any, minimum:
         return default
     try:
         value = kind(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"extra {key!r} must be a {kind.__name__}, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"extra {key!r} must be a finite number, got {raw!r}")
     if value < minimum:
         raise ValueError(f"extra {key!r} must be at least {minimum:g}, got {raw!r}")
     return value
+
+
+def _api_version(raw: Any) -> str:
+    """The ``api_version`` extra, refused unless it is a version such as ``v21.0`` (it becomes
+    part of every URL, so a typo would otherwise surface as a 404 or an unknown object type)."""
+    from airflow_workfront.client.config import API_VERSION_PATTERN
+
+    if raw is None or raw == "":
+        return DEFAULT_API_VERSION
+    if not isinstance(raw, str) or not API_VERSION_PATTERN.fullmatch(raw):
+        raise ValueError(f"extra 'api_version' must be a Workfront API version such as {DEFAULT_API_VERSION}, got {raw!r}")
+    return raw
 
 
 def _boolean(raw: Any, default: bool) -> bool:
@@ -100,6 +115,8 @@ def _boolean(raw: Any, default: bool) -> bool:
 def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
     """Turn a ``workfront`` connection (plus per-hook overrides) into a ``ClientConfig``.
 
+    The override ``pool_slots`` lowers ``max_concurrency`` to the pool slots a task holds.
+
     :raises ValueError: naming the connection and what is missing or malformed; never a value
         of a secret field.
     """
@@ -112,6 +129,8 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         SessionAuth,
     )
 
+    # Not a setting of its own: the pool slots a task holds cap its requests in flight.
+    pool_slots = overrides.pop("pool_slots", None)
     try:
         extras = parse_extra(conn.extra)
         extras.update({k: v for k, v in overrides.items() if v is not None})
@@ -170,10 +189,11 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         return ClientConfig(
             host=base_url_from_connection(conn.host, conn.port, conn.schema),
             auth=auth,
-            api_version=str(extras.get("api_version") or DEFAULT_API_VERSION),
+            api_version=_api_version(extras.get("api_version")),
             timeout=_number(extras, "timeout", float, 60.0),
             max_retries=_number(extras, "max_retries", int, 5, minimum=0),
-            max_concurrency=_number(extras, "max_concurrency", int, 10, minimum=1),
+            max_concurrency=min(_number(extras, "max_concurrency", int, 10, minimum=1), pool_slots or 10**6),
+            page_size=_number(extras, "page_size", int, 2000, minimum=1),
             verify_ssl=verify_ssl,
         )
     except ValueError as err:

@@ -1,4 +1,10 @@
-"""The shared base of every Workfront operator: the connection, and a hook built on first use."""
+"""The shared base of every Workfront operator: the connection, and a hook built on first use.
+
+Workfront allows about 10 requests in flight per customer, across every worker process. Airflow
+pools count slots across processes, so a Workfront task keeps at most as many requests in flight
+as the ``pool_slots`` it holds: with every Workfront task in one 10-slot pool, all workers
+together never have more than 10 requests in flight.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,10 @@ class WorkfrontBaseOperator(BaseOperator):
     """Base of the Workfront operators.
 
     :param workfront_conn_id: The Workfront connection (default ``workfront_default``). Templated.
+
+    The task's client keeps at most ``pool_slots`` (Airflow's own argument, default 1) requests
+    in flight, or the connection's ``max_concurrency`` if that is lower. Give an operator that
+    works in parallel (bulk, sync) more slots to let it send more at once.
     """
 
     template_fields: Sequence[str] = ("workfront_conn_id",)
@@ -33,9 +43,7 @@ class WorkfrontBaseOperator(BaseOperator):
     @cached_property
     def hook(self) -> WorkfrontHook:
         """The hook, created on first use (never at DAG parse time)."""
-        from airflow_workfront.hooks.workfront import WorkfrontHook
-
-        return WorkfrontHook(workfront_conn_id=self.workfront_conn_id)
+        return hook_for_slots(self.workfront_conn_id, self.pool_slots)
 
     @property
     def client(self) -> WorkfrontClient:
@@ -53,3 +61,12 @@ def require(value: Any, name: str, task_id: str) -> Any:
     if value in (None, "", [], {}):
         raise ValueError(f"{task_id}: {name} is required")
     return value
+
+
+def hook_for_slots(workfront_conn_id: str, pool_slots: int) -> WorkfrontHook:
+    """A hook whose client keeps at most ``pool_slots`` requests in flight (or the connection's
+    ``max_concurrency``, if lower), so that a pool's slots bound Workfront requests across every
+    worker process. The connection is read on first use, not here."""
+    from airflow_workfront.hooks.workfront import WorkfrontHook
+
+    return WorkfrontHook(workfront_conn_id=workfront_conn_id, pool_slots=pool_slots)

@@ -20,9 +20,11 @@ class _WorkfrontBulkOperator(WorkfrontBaseOperator):
     :param obj_code: Object code. Templated.
     :param records: A list, JSON text (e.g. a templated XCom), or a path to a JSON/JSONL/CSV file,
         local or ``ObjectStoragePath``. Templated.
-    :param atomic: Send ``atomic=true``: a chunk is written entirely or not at all.
+    :param atomic: Write each chunk of 100 entirely or not at all. Without it (the default) every
+        record Workfront accepts is written and only the refused ones are reported failed.
     :param fail_on_error: Fail the task when any record failed (default True); the summary is
-        logged either way.
+        logged either way. Reported failures were not written, so re-sending them cannot
+        duplicate anything.
     """
 
     template_fields: Sequence[str] = (*WorkfrontBaseOperator.template_fields, "obj_code", "records")
@@ -45,6 +47,9 @@ class _WorkfrontBulkOperator(WorkfrontBaseOperator):
         summary["obj_code"] = self.obj_code
         self.log.info("%s %d of %d %s records in %d requests", self.verb, summary["succeeded"], summary["total"],
                       self.obj_code, result.requests)
+        if summary["unidentified"]:
+            self.log.warning("%d written records could not be found again, so their IDs are not in the result",
+                             summary["unidentified"])
         for failure in result.failures[:20]:
             self.log.error("record %d (chunk %d) failed: %s", failure.index, failure.chunk, failure.error)
         if result.failures and self.fail_on_error:
@@ -57,7 +62,10 @@ class _WorkfrontBulkOperator(WorkfrontBaseOperator):
 
 
 class WorkfrontBulkCreateOperator(_WorkfrontBulkOperator):
-    """Create many objects; returns ``{total, succeeded, failed, ids, failures, requests}``."""
+    """Create many objects; returns ``{total, succeeded, failed, ids, unidentified, failures, requests}``.
+
+    ``ids`` names every created object, in input order, ``atomic`` or not.
+    """
 
     verb = "created"
 

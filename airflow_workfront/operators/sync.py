@@ -7,7 +7,8 @@ so the sync would read nothing. Use ``schedule=CronDataIntervalTimetable("@hourl
 (or ``DeltaDataIntervalTimetable``) from ``airflow.sdk``; the operators refuse a zero-width window.
 
 Put every Workfront task in a pool (e.g. ``pool="workfront_api"`` with 10 slots) and set
-``max_active_runs=1`` on sync DAGs; inside a task the client also caps requests in flight.
+``max_active_runs=1`` on sync DAGs. A sync task keeps at most ``pool_slots`` requests in flight
+(its partitions read in parallel up to that), so the pool bounds requests across all workers.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class _WorkfrontSyncOperator(BaseOperator):
     :param deletes: ``"auto"`` (journal ``D`` entries, none for journal-like objects),
         ``"journal"``, ``"reconcile"`` (compare every ID; SQL only) or ``"none"``.
     :param page_size: Rows per request (default the connection's, at most 2000).
-    :param max_workers: Partitions read at once (capped by the connection's ``max_concurrency``).
+    :param max_workers: Partitions read at once (capped by ``pool_slots`` and the connection's
+        ``max_concurrency``).
     """
 
     template_fields: Sequence[str] = ("obj_code", "fields", "filters", "window_start", "window_end")
@@ -75,6 +77,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         self.deletes = deletes
         self.page_size = page_size
         self.max_workers = max_workers
+        _check_settings(self.task_id, workfront_conn_id, page_size, max_workers)
 
     def make_sink(self, context: Context) -> Sink:
         """Build the destination for this run."""
@@ -100,11 +103,11 @@ class _WorkfrontSyncOperator(BaseOperator):
         return window
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_workfront.hooks.workfront import WorkfrontHook
+        from airflow_workfront.operators.base import hook_for_slots
         from airflow_workfront.sync.engine import SyncEngine
 
         window = self.resolve_window(context)
-        hook = WorkfrontHook(workfront_conn_id=self.workfront_conn_id)
+        hook = hook_for_slots(self.workfront_conn_id, self.pool_slots)
         engine = SyncEngine(
             hook.get_conn(),
             obj_code=self.obj_code,
@@ -235,3 +238,17 @@ def _as_datetime(value: datetime | str | None, name: str) -> datetime | None:
         return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{name} must be an ISO 8601 datetime, got {value!r}") from None
+
+
+
+def _check_settings(task_id: str, conn_id: str, page_size: Any, max_workers: Any) -> None:
+    """Refuse bad paging settings when the DAG is parsed, naming the task and the connection.
+    (The engine checks them again for callers without an operator; importing it here would load
+    the sinks at parse time.)"""
+    for name, value, low, high in (("page_size", page_size, 1, 2000), ("max_workers", max_workers, 1, None)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            wanted = f"from {low} to {high}" if high else f"of at least {low}"
+            raise ValueError(f"{task_id} (Workfront connection {conn_id!r}): {name} must be a whole number "
+                             f"{wanted}, got {value!r}")

@@ -31,6 +31,17 @@ log = logging.getLogger(__name__)
 DELETE_MODES = ("auto", "journal", "reconcile", "none")
 
 
+def check_sync_settings(page_size: int | None, max_workers: int | None) -> None:
+    """Refuse a ``page_size`` outside 1..2000 or a ``max_workers`` below 1 (``None`` means the
+    client's); 0 is refused too rather than read as "the default"."""
+    if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int)
+                                  or not 1 <= page_size <= 2000):
+        raise ValueError(f"page_size must be a whole number from 1 to 2000, got {page_size!r}")
+    if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int)
+                                    or max_workers < 1):
+        raise ValueError(f"max_workers must be a whole number of at least 1, got {max_workers!r}")
+
+
 class SyncEngine:
     """Incremental sync of one Workfront object type into a :class:`~airflow_workfront.sync.sinks.base.Sink`.
 
@@ -70,9 +81,10 @@ class SyncEngine:
         self.fields = _with_required(fields, self.date_field)
         self.overlap = overlap
         config = getattr(client, "config", None)
-        self.page_size = min(2000, page_size or getattr(config, "page_size", 2000) or 2000)
+        check_sync_settings(page_size, max_workers)
+        self.page_size = page_size if page_size is not None else min(2000, getattr(config, "page_size", 2000) or 2000)
         cap = int(getattr(config, "max_concurrency", 10) or 10)
-        self.max_workers = max(1, min(cap, max_workers or cap))
+        self.max_workers = min(cap, max_workers if max_workers is not None else cap)
         if deletes not in DELETE_MODES:
             raise ValueError(f"deletes must be one of {DELETE_MODES}, got {deletes!r}")
         if deletes == "auto":

@@ -52,6 +52,13 @@ def make_config(auth=None, **overrides) -> ClientConfig:
 
 
 @pytest.fixture
+def wf(emulator):
+    """An API-key client against the session's emulator (real HTTP on loopback)."""
+    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
+        yield client
+
+
+@pytest.fixture
 def client(sleep):
     """An API-key client against the fake tenant, with a recorded (not real) sleep."""
     with WorkfrontClient(make_config(), sleep=sleep) as wf:
@@ -72,5 +79,16 @@ class PeakTracker:
             self.now += 1
             self.max = max(self.max, self.now)
         time.sleep(seconds)
+        with self.lock:
+            self.now -= 1
+
+    async def ahold(self, seconds: float) -> None:
+        """:meth:`hold` for a coroutine (waits without blocking its event loop)."""
+        import asyncio
+
+        with self.lock:
+            self.now += 1
+            self.max = max(self.max, self.now)
+        await asyncio.sleep(seconds)
         with self.lock:
             self.now -= 1

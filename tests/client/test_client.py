@@ -454,14 +454,16 @@ def test_client_repr_and_context_manager(requests_mock):
 def test_bulk_stops_sending_after_a_chunk_that_could_not_be_sent(requests_mock, sleep):
     # Chunk 0 is written, chunk 1 is still rate limited after retries: chunk 2 is never sent,
     # and the result says so record by record.
-    answers = [{"json": {"data": [{"ID": f"t{n}"} for n in range(100)]}},
+    answers = [{"json": {"data": {"success": True}}},
                {"status_code": 429, "json": {"error": {"message": "busy"}}}]
-    requests_mock.post(f"{API}/TASK", answers)
+    route = requests_mock.post(f"{API}/TASK", answers)
+    written = [{"ID": f"t{n}", "name": str(n)} for n in range(100)]
+    requests_mock.get(f"{API}/TASK/search", json={"data": written[::-1]})
     with WorkfrontClient(make_config(max_concurrency=1, max_retries=1), sleep=sleep) as wf:
         result = wf.bulk_create("TASK", [{"name": str(n)} for n in range(250)])
-    assert requests_mock.call_count == 3  # chunk 0, chunk 1 and its one retry
-    assert result.requests == 2
-    assert result.succeeded[:100] == [{"ID": f"t{n}"} for n in range(100)]
+    assert route.call_count == 3  # chunk 0, chunk 1 and its one retry
+    assert result.requests == 3  # chunk 0 and the search for its IDs, chunk 1
+    assert result.succeeded[:100] == written
     assert [f.index for f in result.failures] == list(range(100, 250))
     assert "busy" in result.failures[0].error and result.failures[0].chunk == 1
     assert result.failures[-1].error == "not sent: chunk 1 failed with WorkfrontRateLimitError"

@@ -17,12 +17,6 @@ from airflow_workfront.client import (
 from airflow_workfront.client.errors import WorkfrontBadRequestError, WorkfrontNotFoundError
 
 
-@pytest.fixture
-def wf(emulator):
-    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
-        yield client
-
-
 def test_search_pages_and_count_agree(wf, emulator):
     total = wf.count("TASK")
     assert total > 3
@@ -69,7 +63,7 @@ def test_bulk_create_and_delete_in_chunks(wf):
     records = [{"name": f"bulk {n}", "projectID": project["ID"]} for n in range(130)]
     before = wf.stats.by_operation["bulk_create"]
     result = wf.bulk_create("TASK", records)
-    assert result.ok and result.requests == 2
+    assert result.ok and result.requests == 4  # two atomic chunks, each with one search for its IDs
     assert wf.stats.by_operation["bulk_create"] - before == 2
     assert [r["name"] for r in result.succeeded] == [f"bulk {n}" for n in range(130)]
     deleted = wf.bulk_delete("TASK", result.ids)
@@ -138,3 +132,19 @@ async def test_the_async_client_raises_on_an_error_answered_with_http_200(emulat
         with pytest.raises(WorkfrontBadRequestError) as caught:
             await client.count("TASK")
     assert caught.value.status_code == 200
+
+
+def test_a_later_stricter_connection_keeps_the_process_under_its_limit(emulator):
+    """Issue 12.6: a default client, then a max_concurrency=3 one, to an emulator limited to 3."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emulator.control.set_faults(latency_ms=20, concurrency_limit=3)
+    emulator.control.reset_stats()
+    loose = WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key), max_retries=0))
+    strict = WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key), max_retries=0,
+                                          max_concurrency=3))
+    with loose, strict, ThreadPoolExecutor(max_workers=16) as pool:
+        counts = list(pool.map(lambda n: (loose, strict)[n % 2].count("TASK"), range(48)))
+    stats = emulator.control.stats()
+    assert len(counts) == 48 and stats["rejected_429"] == 0
+    assert stats["max_in_flight"] == 3

@@ -1,14 +1,16 @@
 """The per-process in-flight cap: never more than max_concurrency requests at once, shared by
-every client of the same base URL."""
+every client of the same base URL, under the strictest limit among them."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import requests
 from requests.adapters import BaseAdapter
 
@@ -76,7 +78,21 @@ def test_cap_shared_by_clients_of_the_same_base_url(sleep):
                for _ in range(3)]
     hammer(clients, 24)
     assert transport.max_in_flight == 3
-    assert concurrency.sync_slots(clients[0].config.base_url, 99) is clients[1]._slots  # first client set the size
+    assert clients[0]._host is clients[2]._host
+
+
+def test_a_stricter_client_made_later_holds_the_whole_host_to_its_limit(sleep):
+    # Issue 12.6: a default client first, then a max_concurrency=3 one, both busy at once.
+    transport = SlowTransport()
+    loose = WorkfrontClient(make_config(), session=session_with(transport), sleep=sleep)
+    strict = WorkfrontClient(make_config(max_concurrency=3), session=session_with(transport), sleep=sleep)
+    hammer([loose, strict], 36)
+    assert transport.max_in_flight == 3
+    strict.close()  # gone: the host goes back to the default client's own limit
+    transport.max_in_flight = 0
+    hammer([loose], 36)
+    assert transport.max_in_flight == 10
+    loose.close()
 
 
 def test_different_base_urls_have_their_own_cap(sleep):
@@ -88,20 +104,42 @@ def test_different_base_urls_have_their_own_cap(sleep):
     assert transport.max_in_flight == 4
 
 
-def test_async_slots_per_loop_and_base_url():
-    async def grab():
-        first = concurrency.async_slots("https://a", 3)
-        assert concurrency.async_slots("https://a", 5) is first
-        assert concurrency.async_slots("https://b", 3) is not first
-        return first
+def test_async_clients_keep_the_strictest_limit_of_the_host():
+    from airflow_workfront.client import AsyncWorkfrontClient
 
-    assert asyncio.run(grab()) is not asyncio.run(grab())  # a semaphore belongs to one event loop
+    peak = PeakTracker()
+
+    async def slow(request):
+        await peak.ahold(0.02)
+        return httpx.Response(200, json={"data": {"count": 1}})
+
+    async def main() -> None:
+        transport = httpx.MockTransport(slow)
+        async with AsyncWorkfrontClient(make_config(), transport=transport) as loose, \
+                AsyncWorkfrontClient(make_config(max_concurrency=3), transport=transport) as strict:
+            await asyncio.gather(*(client.count("TASK") for _ in range(12) for client in (loose, strict)))
+
+    asyncio.run(main())
+    asyncio.run(main())  # a second event loop gets its own count, under the same rule
+    assert peak.max == 3
 
 
-def test_reset_forgets_semaphores():
-    slot = concurrency.sync_slots("https://a", 3)
+def test_limit_is_forgotten_when_a_client_is_garbage_collected():
+    host = concurrency.host_limit("https://gc.example")
+    assert host.limit == 1  # nobody registered
+    client = WorkfrontClient(ClientConfig(host="https://gc.example", auth=ApiKeyAuth("k"), max_concurrency=4))
+    other = WorkfrontClient(ClientConfig(host="https://gc.example", auth=ApiKeyAuth("k"), max_concurrency=2))
+    assert host.limit == 2
+    del other
+    gc.collect()
+    assert host.limit == 4
+    client.close()
+
+
+def test_reset_forgets_hosts():
+    host = concurrency.host_limit("https://a")
     concurrency.reset()
-    assert concurrency.sync_slots("https://a", 3) is not slot
+    assert concurrency.host_limit("https://a") is not host
 
 
 def test_answers_are_parsed_at_most_max_parsing_at_once(sleep, monkeypatch):

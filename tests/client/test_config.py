@@ -22,6 +22,22 @@ def test_validation(bad):
         ClientConfig(host="h", auth=ApiKeyAuth("k"), **bad)
 
 
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"timeout": float("nan")}, "timeout must be a finite number of seconds, got nan"),
+    ({"timeout": float("inf")}, "timeout must be a finite number of seconds, got inf"),
+    ({"timeout": 0}, "timeout must be more than 0 seconds"),
+    ({"backoff_max": float("inf")}, "backoff_max must be a finite number"),
+    ({"backoff_base": -1}, "backoff_base must be at least 0 seconds"),
+    ({"api_version": "garbage"}, "api_version must be a Workfront API version such as v21.0, got 'garbage'"),
+    ({"api_version": " v21.0 "}, "got ' v21.0 '"),
+    ({"api_version": "v21.0#x"}, "got 'v21.0#x'"),
+    ({"api_version": "../../x"}, "got '../../x'"),
+])
+def test_settings_that_would_fail_later_are_refused_now(bad, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        ClientConfig(host="h", auth=ApiKeyAuth("k"), **bad)
+
+
 def test_defaults_match_the_contract():
     cfg = ClientConfig(host="h", auth=ApiKeyAuth("k"))
     assert (cfg.api_version, cfg.timeout, cfg.max_retries, cfg.backoff_base, cfg.backoff_max, cfg.max_concurrency,

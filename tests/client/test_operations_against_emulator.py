@@ -35,12 +35,6 @@ class NoSleep:
 
 
 @pytest.fixture
-def wf(emulator):
-    with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(emulator.api_key))) as client:
-        yield client
-
-
-@pytest.fixture
 def project(wf) -> dict:
     return next(iter(wf.search("PROJ", fields=["name"], max_results=1)))
 

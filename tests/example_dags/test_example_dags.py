@@ -53,7 +53,8 @@ def test_bulk_csv_creates_the_tasks_and_recalculates(run_dag, emulator_conn):
     assert str(dag_run.state).endswith("success")
     project = xcom(dag_run, "create_project")
     summary = xcom(dag_run, "bulk_create_tasks")
-    assert summary["succeeded"] == 6 and summary["requests"] == 1
+    assert summary["succeeded"] == 6 and summary["requests"] == 2  # one atomic chunk, one search for its IDs
+    assert len(summary["ids"]) == 6
     tasks = [t for t in emulator_conn.control.list_objects("TASK") if t.get("projectID") == project["ID"]]
     assert sorted(t["name"] for t in tasks)[0] == "Build pipeline"
     stored = emulator_conn.control.get_object("PROJ", project["ID"])

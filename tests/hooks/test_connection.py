@@ -122,11 +122,35 @@ def test_missing_fields_are_named_without_revealing_secrets(extra, fields, missi
         ({"timeout": "soon"}, "extra 'timeout' must be a float"),
         ({"max_concurrency": 0}, "extra 'max_concurrency' must be at least 1"),
         ({"verify_ssl": "maybe"}, "verify_ssl"),
+        # Issue 12.7: these passed, then failed on the first request.
+        ({"timeout": "nan"}, "extra 'timeout' must be a finite number, got 'nan'"),
+        ({"timeout": "inf"}, "extra 'timeout' must be a finite number, got 'inf'"),
+        ({"timeout": float("-inf")}, "extra 'timeout' must be a finite number"),
+        ({"max_concurrency": "1e999"}, "extra 'max_concurrency' must be a int"),
+        ({"api_version": "garbage"}, "extra 'api_version' must be a Workfront API version such as v21.0, got 'garbage'"),
+        ({"api_version": " v21.0 "}, "extra 'api_version' .* got ' v21.0 '"),
+        ({"api_version": "v21.0#x"}, "extra 'api_version' .* got 'v21.0#x'"),
+        ({"api_version": "../../x"}, "extra 'api_version' .* got '../../x'"),
+        ({"api_version": 21}, "extra 'api_version' .* got 21"),
     ],
 )
 def test_malformed_extras_get_clear_errors(extra, expected):
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(ValueError, match=expected) as caught:
         config_from_connection(make_conn(extra, password=SECRETS["api_key"]))
+    assert str(caught.value).startswith("Workfront connection 'wf' is misconfigured: ")
+
+
+@pytest.mark.parametrize("version", ["v21.0", "v9.1", "v22.0"])
+def test_api_versions_that_are_accepted(version):
+    config = config_from_connection(make_conn({"api_version": version}, password=SECRETS["api_key"]))
+    assert config.api_url.endswith(f"/attask/api/{version}")
+
+
+@pytest.mark.parametrize(("overrides", "setting"), [({"timeout": float("nan")}, "timeout"),
+                                                     ({"api_version": "v21"}, "api_version")])
+def test_hook_overrides_are_checked_too(overrides, setting):
+    with pytest.raises(ValueError, match=f"Workfront connection 'wf' is misconfigured: .*{setting}"):
+        config_from_connection(make_conn(password=SECRETS["api_key"]), **overrides)
 
 
 def test_disabling_tls_verification_warns(caplog):

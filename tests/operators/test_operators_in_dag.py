@@ -109,7 +109,7 @@ def test_every_operator_and_sensor_runs_in_a_dag(run_dag, emulator_conn, tmp_pat
     new_project = x["create"]["ID"]
     assert x["get"]["ID"] == new_project
     assert x["update"]["status"] == "CUR"
-    assert x["bulk"]["succeeded"] == 150 and x["bulk"]["requests"] == 2 and len(x["bulk"]["ids"]) == 150
+    assert x["bulk"]["succeeded"] == 150 and x["bulk"]["requests"] == 4 and len(x["bulk"]["ids"]) == 150  # 2 atomic chunks + 2 searches for their IDs
     assert x["timeline"]["action"] == "calculateTimeline"
     assert x["copy"]["ID"] != new_project
     assert x["upload"]["bytes"] == len("launch brief")

@@ -112,3 +112,11 @@ def test_openlineage_facets(fake, warehouse):
         assert lineage is None  # the OpenLineage provider is optional
     else:
         assert lineage.inputs[0].name == "TASK" and lineage.outputs[0].name == "wf_task"
+
+
+@pytest.mark.parametrize(("setting", "value"), [("page_size", 0), ("page_size", -5), ("page_size", 5000),
+                                                ("max_workers", 0)])
+def test_paging_settings_are_refused_when_the_dag_is_parsed(setting, value):
+    with pytest.raises(ValueError, match=rf"sync_tasks \(Workfront connection 'wf_prod'\): {setting} must be .* got {value}"):
+        WorkfrontToSqlOperator(task_id="sync_tasks", obj_code="TASK", table="wf_task", sql_conn_id="warehouse",
+                               workfront_conn_id="wf_prod", **{setting: value})

@@ -256,6 +256,14 @@ def test_invalid_settings_fail_early():
         SyncEngine(FakeWorkfront(page_size=0), "TASK", page_size=-1).run(W1, RecordingSink())
 
 
+@pytest.mark.parametrize(("setting", "value"), [("page_size", 0), ("page_size", -5), ("page_size", 2001),
+                                                ("page_size", 2.5), ("max_workers", 0), ("max_workers", -1)])
+def test_paging_settings_are_refused_when_the_engine_is_made(setting, value):
+    # Issue 12.7: page_size=0 used to mean "the default" while -5 was refused.
+    with pytest.raises(ValueError, match=f"{setting} must be a whole number .* got {value}"):
+        SyncEngine(FakeWorkfront(), "TASK", **{setting: value})
+
+
 def test_into_sqlite_a_rerun_of_the_same_window_changes_nothing(tmp_path, monkeypatch):
     import json
 

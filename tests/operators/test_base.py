@@ -1,0 +1,59 @@
+"""A Workfront task keeps at most as many requests in flight as the pool slots it holds, so a
+pool bounds Workfront requests across every worker process (issue 14.4)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from airflow_workfront.client import WorkfrontClient
+from airflow_workfront.client.dates import parse_wf_datetime
+from airflow_workfront.operators.base import hook_for_slots
+from airflow_workfront.operators.bulk import WorkfrontBulkCreateOperator
+from airflow_workfront.operators.sync import WorkfrontToSqlOperator
+
+
+@pytest.mark.parametrize(("conn_limit", "slots", "expected"), [(10, 3, 3), (2, 5, 2), (None, 1, 1), (None, 10, 10)])
+def test_the_client_is_capped_to_the_slots_held(create_connection_without_db, conn_limit, slots, expected):
+    extra = {"max_concurrency": conn_limit} if conn_limit else {}
+    create_connection_without_db("wf_slots", conn_type="workfront", host="https://acme.my.workfront.com",
+                                 password="k", extra=extra)
+    hook = hook_for_slots("wf_slots", slots)
+    assert hook.get_conn().config.max_concurrency == expected
+
+
+def test_operators_use_their_pool_slots(create_connection_without_db):
+    create_connection_without_db("workfront_default", conn_type="workfront", host="https://acme.my.workfront.com",
+                                 password="k")
+    bulk = WorkfrontBulkCreateOperator(task_id="b", obj_code="TASK", records=[], pool_slots=4)
+    assert bulk.client.config.max_concurrency == 4
+    assert WorkfrontBulkCreateOperator(task_id="c", obj_code="TASK", records=[]).client.config.max_concurrency == 1
+
+
+def test_a_sync_task_never_has_more_requests_in_flight_than_its_slots(emulator, monkeypatch, tmp_path,
+                                                                    create_connection_without_db):
+    # Many pages, slow answers: without the cap the partitions would go 10 at once.
+    emulator.control.reset("demo", seed_size=3000)
+    emulator.control.set_faults(latency_ms=20)
+    create_connection_without_db("workfront_default", conn_type="workfront", host=emulator.base_url,
+                                 password=emulator.api_key, extra={"page_size": 100})
+    create_connection_without_db("wh", conn_type="sqlite", host=str(tmp_path / "wh.db"))
+    end = parse_wf_datetime(emulator.control.clock_now()) + timedelta(seconds=1)
+    emulator.control.advance_clock(900)  # the window is well closed on Workfront's clock
+    op = WorkfrontToSqlOperator(task_id="sync_task", obj_code="TASK", fields=["name"], table="wf_task",
+                                sql_conn_id="wh", pool_slots=3, deletes="none",
+                                window_start=end - timedelta(hours=2), window_end=end)
+    emulator.control.reset_stats()
+    built: list[WorkfrontClient] = []
+    real_init = WorkfrontClient.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        built.append(self)
+
+    monkeypatch.setattr(WorkfrontClient, "__init__", spy)
+    summary = op.execute({})
+    assert summary["fetched"] >= 3000 and summary["pages"] >= 30
+    assert [client.config.max_concurrency for client in built] == [3]
+    assert emulator.control.stats()["max_in_flight"] == 3
