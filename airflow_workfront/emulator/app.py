@@ -14,6 +14,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from starlette.applications import Starlette
@@ -52,6 +53,7 @@ class EmulatorConfig:
     concurrency_limit: int = 10
     control_api: bool = False
     clock: str | None = None  # ISO instant to freeze the clock at; real time when None
+    clock_offset: float = 0.0  # seconds the (real-time) clock runs ahead of this machine's; negative: behind
 
 
 class Faults:
@@ -109,6 +111,8 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
+        if self.config.clock_offset:
+            self.clock.set_offset(self.config.clock_offset)
         if self.config.clock:
             self.clock.set(timefmt.parse_time(self.config.clock, 0))
         self.faults = Faults()
@@ -157,7 +161,7 @@ class Emulator:
         if self.config.control_api:
             routes += control.routes(self)
         app = Starlette(routes=routes)
-        return _Limits(app, self)
+        return _ClockDate(_Limits(app, self), self.clock)
 
     async def _api_endpoint(self, request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -223,6 +227,38 @@ class _Limits:
         finally:
             with stats.lock:
                 stats.in_flight -= 1
+
+
+class _ClockDate:
+    """ASGI middleware: every answer's ``Date`` header comes from the emulator's clock.
+
+    Clients read Workfront's clock from that header, so a skewed or frozen emulator clock must show
+    there. The server's own real-time ``Date`` is switched off where the emulator starts uvicorn
+    (``date_header=False``); one the app set is replaced.
+    """
+
+    def __init__(self, app, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", http_date(self.clock.now_ms()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)
+
+
+def http_date(ms: int) -> str:
+    """An HTTP ``Date`` value (IMF-fixdate, whole seconds, truncated) for an instant in ms."""
+    return formatdate(ms // 1000, usegmt=True)
 
 
 async def _too_many(scope, receive, send) -> None:
