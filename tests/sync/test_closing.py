@@ -118,3 +118,25 @@ def test_a_clock_that_does_not_move_is_reported_instead_of_waited_on_for_minutes
 def test_negative_settings_are_refused():
     with pytest.raises(ValueError, match="must not be negative"):
         Clocks(0).close(NOW, margin=timedelta(seconds=-1))
+
+
+def test_the_engine_refuses_a_future_window_even_with_a_client_that_cannot_tell_workfronts_time():
+    from fake_workfront import FakeWorkfront, RecordingSink
+
+    from airflow_workfront.sync import SyncEngine, SyncWindow
+
+    wf = FakeWorkfront()  # no server_time(): the engine falls back to this machine's clock
+    end = datetime.now(UTC) + timedelta(hours=1)
+    with pytest.raises(WindowNotClosedError, match="cannot be read yet"):
+        SyncEngine(wf, "TASK").run(SyncWindow(end - timedelta(hours=1), end), RecordingSink())
+    assert wf.calls == []
+
+
+def test_the_engine_refuses_negative_timings():
+    from fake_workfront import FakeWorkfront
+
+    from airflow_workfront.sync import SyncEngine
+
+    for name in ("overlap", "margin", "max_wait"):
+        with pytest.raises(ValueError, match=f"{name} must be a timedelta of zero or more"):
+            SyncEngine(FakeWorkfront(), "TASK", **{name: timedelta(seconds=-1)})
