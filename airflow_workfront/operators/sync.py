@@ -303,11 +303,17 @@ class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
 
 def _as_timedelta(value: timedelta | float | None, name: str) -> timedelta | None:
     """Accept a ``timedelta`` or a number of seconds (``None``: the engine's default)."""
-    if value is None or isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, timedelta)) or value != value:
         raise ValueError(f"{name} must be a timedelta or a number of seconds, got {value!r}")
-    return timedelta(seconds=value)
+    try:
+        delta = value if isinstance(value, timedelta) else timedelta(seconds=value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a timedelta or a number of seconds, got {value!r}") from None
+    if delta < timedelta(0):
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return delta
 
 
 def _as_datetime(value: datetime | str | None, name: str) -> datetime | None:

@@ -150,3 +150,12 @@ def test_a_watermark_that_is_not_one_is_refused_by_name(raw):
 def test_mapped_instances_keep_their_own_watermarks():
     assert watermark_key("d", "t") == watermark_key("d", "t", -1) == "workfront_sync_watermark__d__t"
     assert watermark_key("d", "t", 3) == "workfront_sync_watermark__d__t__3"
+
+
+def test_timing_settings_take_seconds_or_timedeltas_and_refuse_the_rest():
+    op = WorkfrontToSqlOperator(task_id="t", obj_code="TASK", table="x", overlap=600, margin=2.5,
+                                max_wait=timedelta(minutes=10))
+    assert (op.overlap, op.margin, op.max_wait) == (timedelta(minutes=10), timedelta(seconds=2.5), timedelta(minutes=10))
+    for bad in ("5", float("nan"), float("inf"), -1, True):
+        with pytest.raises(ValueError, match="margin must"):
+            WorkfrontToSqlOperator(task_id="t", obj_code="TASK", table="x", margin=bad)
