@@ -169,7 +169,7 @@ def test_the_lookback_repairs_a_window_read_early_when_the_date_header_misleads(
     monkeypatch.setattr(WorkfrontClient, "server_time", lambda self, *a, **k: datetime.now(UTC))  # this machine's
     ids, start = seed(workfront, -30)
     client = client_for(workfront)
-    end = datetime.now(UTC) - timedelta(seconds=28)  # closed by the misleading clock; 2 s open by Workfront's
+    end = datetime.now(UTC) - timedelta(seconds=27)  # closed by the misleading clock; 3 s open by Workfront's
     editor = Editor(workfront.base_url, ids)
     editor.start()
     try:
