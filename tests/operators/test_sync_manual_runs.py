@@ -44,6 +44,7 @@ def _iso(value: str) -> datetime:
 
 @pytest.mark.emulator
 @pytest.mark.dag
+@pytest.mark.slow
 def test_manual_runs_continue_from_the_last_successful_run(run_dag, emulator_conn, tmp_path, monkeypatch):
     from airflow.sdk import DAG, CronDataIntervalTimetable
 

@@ -28,7 +28,7 @@ from airflow_workfront.emulator.testing import EmulatorProcess
 from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
 from airflow_workfront.sync.closing import WindowNotClosedError
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 UTC = timezone.utc
 TASKS = 60
