@@ -10,6 +10,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -30,6 +31,7 @@ from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
 from airflow_workfront.client.retry import parse_retry_after
+from airflow_workfront.client.server_clock import ServerClock, clock_probe, unknown_clock_error
 from airflow_workfront.client.stats import RequestStats
 
 log = logging.getLogger("airflow_workfront.client")
@@ -49,6 +51,7 @@ class AsyncWorkfrontClient:
         self.config = config
         self._sleep = sleep
         self.stats = RequestStats()
+        self.server_clock = ServerClock()
         self._http = httpx.AsyncClient(
             timeout=config.timeout, verify=config.verify_ssl, transport=transport,
             headers={"User-Agent": config.user_agent},
@@ -61,7 +64,9 @@ class AsyncWorkfrontClient:
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async with self._slots, self._host.aslot():
-            return await self._http.request(method, url, **kwargs)
+            response = await self._http.request(method, url, **kwargs)
+        self.server_clock.observe(response.headers.get("Date"))  # every answer, errors included
+        return response
 
     def _transport_error(self, operation: str, obj_code: str | None, target: str | None,
                          exc: Exception) -> WorkfrontTransportError:
@@ -149,6 +154,15 @@ class AsyncWorkfrontClient:
         :param data: Form body parameters.
         """
         return await self.send(ops.generic(self.config, method, path, params, data, operation))
+
+    async def server_time(self, obj_code: str = "USER", refresh: bool = False) -> datetime:
+        """Workfront's current time (UTC); see :meth:`WorkfrontClient.server_time`."""
+        if refresh or self.server_clock.offset is None:
+            await self.send(clock_probe(self.config, obj_code))
+        now = self.server_clock.now()
+        if now is None:
+            raise unknown_clock_error(self.config.base_url)
+        return now
 
     async def get(self, obj_code: str, obj_id: str, fields: Any = None) -> dict:
         """One object by ID."""

@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -31,6 +32,7 @@ from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import normalize_obj_code, stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response
 from airflow_workfront.client.retry import parse_retry_after
+from airflow_workfront.client.server_clock import ServerClock, clock_probe, unknown_clock_error
 from airflow_workfront.client.stats import RequestStats
 
 log = logging.getLogger("airflow_workfront.client")
@@ -58,6 +60,7 @@ class WorkfrontClient:
     ) -> None:
         self.config = config
         self.stats = RequestStats()
+        self.server_clock = ServerClock()
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = config.user_agent
         # Its own cap, and the strictest cap of every client of this host in the process.
@@ -71,7 +74,10 @@ class WorkfrontClient:
 
     def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         with self._slots, self._host.slot():
-            return self._session.request(method, url, timeout=self.config.timeout, verify=self.config.verify_ssl, **kwargs)
+            response = self._session.request(method, url, timeout=self.config.timeout, verify=self.config.verify_ssl,
+                                             **kwargs)
+        self.server_clock.observe(response.headers.get("Date"))  # every answer, errors included
+        return response
 
     def _answer(self, spec: RequestSpec, response: requests.Response) -> Any:
         """Read and parse one answer's body, at most ``max_parsing`` at once (see ClientConfig):
@@ -183,6 +189,22 @@ class WorkfrontClient:
         :param data: Form body parameters.
         """
         return self.send(ops.generic(self.config, method, path, params, data, operation))
+
+    def server_time(self, obj_code: str = "USER", refresh: bool = False) -> datetime:
+        """Workfront's current time (UTC), from the ``Date`` header of its answers.
+
+        A lower bound, late by less than a second plus an answer's transit time (see
+        :mod:`~airflow_workfront.client.server_clock`). When no answer has been seen yet, or with
+        ``refresh``, one cheap request is sent first: a count of ``obj_code`` on an ID that does not exist.
+
+        :raises WorkfrontResponseError: when Workfront's answers carry no readable ``Date``.
+        """
+        if refresh or self.server_clock.offset is None:
+            self.send(clock_probe(self.config, obj_code))
+        now = self.server_clock.now()
+        if now is None:
+            raise unknown_clock_error(self.config.base_url)
+        return now
 
     # -- reading ------------------------------------------------------------------------------
 

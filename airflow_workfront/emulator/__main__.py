@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from pathlib import Path
 
 from airflow_workfront.emulator.app import Emulator, EmulatorConfig, QuietDroppedConnections
 from airflow_workfront.emulator.auth import AuthConfig
 from airflow_workfront.emulator.rules import INVENTED_RULES
+
+
+def _finite_seconds(text: str) -> float:
+    """A finite number of seconds (argparse type)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, got {text!r}")
+    return value
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,6 +50,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--time-zone", default="America/Denver",
                         help="the tenant's IANA time zone: offsets in answers and $$TODAY (with DST)")
     parser.add_argument("--clock", default=None, help="freeze the clock at this ISO instant")
+    parser.add_argument("--clock-offset", type=_finite_seconds, default=0.0, metavar="SECONDS",
+                        help="run the clock this many seconds ahead of the machine's (negative: behind)")
     parser.add_argument("--control-api", action="store_true", help="serve /_emulator/ (tests and demos only)")
     parser.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
                         help="an OAuth2/IMS client the token endpoints accept (repeatable)")
@@ -68,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
                             shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule),
-                            time_zone=args.time_zone)
+                            time_zone=args.time_zone, clock_offset=args.clock_offset)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"
@@ -81,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             print(ready, flush=True)
 
     server = AnnouncingServer(uvicorn.Config(emulator.asgi(), host=args.host, port=args.port, log_level="warning",
-                                             lifespan="off", access_log=False))
+                                             lifespan="off", access_log=False, date_header=False))
     server.run()
     return 0
 

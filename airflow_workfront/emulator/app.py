@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from starlette.applications import Starlette
@@ -62,6 +63,7 @@ class EmulatorConfig:
     invented_rules: tuple[str, ...] = ()  # rules the docs do not state, switched on (see emulator/rules.py)
     time_zone: str = timefmt.DEFAULT_ZONE  # the tenant's IANA zone: offsets in answers and $$TODAY
     shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
+    clock_offset: float = 0.0  # seconds the (real-time) clock runs ahead of this machine's; negative: behind
 
 
 class Faults:
@@ -128,6 +130,8 @@ class Emulator:
             self.zone = timefmt.tenant_zone(self.config.time_zone)
         except ValueError as err:
             raise bad_request(str(err)) from None
+        if self.config.clock_offset:
+            self.clock.set_offset(self.config.clock_offset)
         if self.config.clock:
             self.clock.set(timefmt.parse_time(self.config.clock, 0))
         self.faults = Faults()
@@ -182,7 +186,7 @@ class Emulator:
         if self.config.control_api:
             routes += control.routes(self)
         app = Starlette(routes=routes)
-        return _Limits(app, self)
+        return _ClockDate(_Limits(app, self), self.clock)
 
     async def _api_endpoint(self, request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -261,6 +265,38 @@ class _Limits:
         finally:
             with stats.lock:
                 stats.in_flight -= 1
+
+
+class _ClockDate:
+    """ASGI middleware: every answer's ``Date`` header comes from the emulator's clock.
+
+    Clients read Workfront's clock from that header, so a skewed or frozen emulator clock must show
+    there. The server's own real-time ``Date`` is switched off where the emulator starts uvicorn
+    (``date_header=False``); one the app set is replaced.
+    """
+
+    def __init__(self, app, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", http_date(self.clock.now_ms()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)
+
+
+def http_date(ms: int) -> str:
+    """An HTTP ``Date`` value (IMF-fixdate, whole seconds, truncated) for an instant in ms."""
+    return formatdate(ms // 1000, usegmt=True)
 
 
 async def _too_many(scope, receive, send) -> None:

@@ -33,6 +33,13 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
+def _seconds(value: Any, name: str) -> float:
+    """A finite number of seconds from a control body, or a 400 naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        raise bad_request(f"{name} must be a finite number of seconds, got {value!r}")
+    return float(value)
+
+
 def routes(emulator: Emulator) -> list[Route]:
     """Control routes bound to one emulator."""
 
@@ -57,11 +64,14 @@ def routes(emulator: Emulator) -> list[Route]:
                 emulator.clock.unfreeze()
             if "now" in body:
                 emulator.clock.set(timefmt.parse_time(body["now"], 0))
+            if "offset_seconds" in body:
+                emulator.clock.set_offset(_seconds(body["offset_seconds"], "offset_seconds"))
             if "advance_seconds" in body:
                 emulator.clock.advance(float(body["advance_seconds"]))
         now = emulator.clock.now_ms()
         return json_response({"now": timefmt.from_ms(now).isoformat().replace("+00:00", "Z"), "now_ms": now,
-                              "workfront": timefmt.format_wf(now)})
+                              "workfront": timefmt.format_wf(now), "frozen": emulator.clock.frozen,
+                              "offset_seconds": None if emulator.clock.frozen else emulator.clock.offset_seconds})
 
     async def stats(request: Request) -> Response:
         return json_response(emulator.stats.snapshot())

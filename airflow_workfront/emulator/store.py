@@ -82,6 +82,25 @@ class Clock:
             else:
                 self._offset_ms += int(seconds * 1000)
 
+    def set_offset(self, seconds: float) -> None:
+        """Run on real time shifted by ``seconds`` (negative: behind), unfreezing the clock.
+
+        This is how tests give "Workfront" a clock that differs from the caller's.
+        """
+        with self._lock:
+            self._offset_ms = int(round(seconds * 1000))
+            self._frozen_ms = None
+
+    @property
+    def offset_seconds(self) -> float:
+        """Seconds this clock runs ahead of real time (negative: behind); meaningless while frozen."""
+        return self._offset_ms / 1000
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock is frozen at an instant."""
+        return self._frozen_ms is not None
+
     def reset(self) -> None:
         """Back to real time, without an offset."""
         with self._lock:

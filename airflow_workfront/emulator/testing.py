@@ -50,6 +50,10 @@ class EmulatorControl:
         """Move the clock forward."""
         return self._call("POST", "/clock", {"advance_seconds": seconds})["now"]
 
+    def set_clock_offset(self, seconds: float) -> str:
+        """Run the clock on real time shifted by ``seconds`` (negative: behind the caller's clock)."""
+        return self._call("POST", "/clock", {"offset_seconds": seconds})["now"]
+
     def stats(self) -> dict:
         """Requests by route, max in flight, 429s, faults."""
         return self._call("GET", "/stats")
@@ -147,7 +151,7 @@ class EmulatorServer:
         self.emulator = Emulator(self.config)
         logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
         config = uvicorn.Config(self.emulator.asgi(), host=self.host, port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
+                                lifespan="off", access_log=False, date_header=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="wf-emulator", daemon=True)
         self._thread.start()

@@ -6,6 +6,12 @@ False``, ``schedule="@hourly"`` is a ``CronTriggerTimetable`` whose data interva
 so the sync would read nothing. Use ``schedule=CronDataIntervalTimetable("@hourly", timezone="UTC")``
 (or ``DeltaDataIntervalTimetable``) from ``airflow.sdk``; the operators refuse a zero-width window.
 
+A **manual run** without a data interval (``airflow dags trigger`` without ``--logical-date``)
+syncs from where the task's last successful run ended (an Airflow Variable, see
+:mod:`~airflow_workfront.operators.sync_watermark`) up to Workfront's clock minus the margin, and
+logs what it chose. Every window is read only once Workfront's own clock has passed its end (see
+:mod:`~airflow_workfront.sync.closing`).
+
 Put every Workfront task in a pool (e.g. ``pool="workfront_api"`` with 10 slots) and set
 ``max_active_runs=1`` on sync DAGs. A sync task keeps at most ``pool_slots`` requests in flight
 (its partitions read in parallel up to that), so the pool bounds requests across all workers.
@@ -37,7 +43,15 @@ class _WorkfrontSyncOperator(BaseOperator):
     :param window_end: Window end, excluded; default the data interval end. Templated.
     :param workfront_conn_id: Workfront connection (default ``workfront_default``).
     :param date_field: Timestamp to window on (default ``lastUpdateDate``, ``entryDate`` for JRNLE, NOTE...).
-    :param overlap: Extra time re-read before the window start (``timedelta`` or seconds).
+    :param overlap: Lookback re-read before the window start (``timedelta`` or seconds; default
+        5 minutes, the clock-skew bound the sync is exact for).
+    :param margin: Read a window once Workfront's clock has passed its end by this much
+        (``timedelta`` or seconds; default 5 s).
+    :param max_wait: Longest wait for that before the task fails with a message that says why
+        (``timedelta`` or seconds; default 6 minutes).
+    :param watermark_variable: Airflow Variable that keeps where this task's last successful window
+        ended, where a manual run without a data interval starts (default
+        ``workfront_sync_watermark__<dag_id>__<task_id>``).
     :param deletes: ``"auto"`` (journal ``D`` entries, none for journal-like objects),
         ``"journal"``, ``"reconcile"`` (compare every ID; SQL only) or ``"none"``.
     :param page_size: Rows per request (default the connection's, at most 2000).
@@ -59,10 +73,13 @@ class _WorkfrontSyncOperator(BaseOperator):
         window_end: datetime | str | None = None,
         workfront_conn_id: str = "workfront_default",
         date_field: str | None = None,
-        overlap: timedelta | float = 0,
+        overlap: timedelta | float | None = None,
         deletes: str = "auto",
         page_size: int | None = None,
         max_workers: int | None = None,
+        margin: timedelta | float | None = None,
+        max_wait: timedelta | float | None = None,
+        watermark_variable: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -73,7 +90,10 @@ class _WorkfrontSyncOperator(BaseOperator):
         self.window_end = window_end
         self.workfront_conn_id = workfront_conn_id
         self.date_field = date_field
-        self.overlap = overlap if isinstance(overlap, timedelta) else timedelta(seconds=overlap)
+        self.overlap = _as_timedelta(overlap, "overlap")
+        self.margin = _as_timedelta(margin, "margin")
+        self.max_wait = _as_timedelta(max_wait, "max_wait")
+        self.watermark_variable = watermark_variable
         self.deletes = deletes
         self.page_size = page_size
         self.max_workers = max_workers
@@ -83,16 +103,19 @@ class _WorkfrontSyncOperator(BaseOperator):
         """Build the destination for this run."""
         raise NotImplementedError
 
-    def resolve_window(self, context: Context):
-        """The run's :class:`~airflow_workfront.sync.window.SyncWindow` (explicit bounds or data interval)."""
+    def resolve_window(self, context: Context, client: Any = None):
+        """The run's :class:`~airflow_workfront.sync.window.SyncWindow`.
+
+        Explicit ``window_start``/``window_end`` win, then the data interval. A run without either
+        (a manual run) starts at this task's watermark and ends at a safe "now": Workfront's clock
+        (asked through ``client``) minus the margin.
+        """
         from airflow_workfront.sync.window import SyncWindow
 
         start = _as_datetime(self.window_start, "window_start") or context.get("data_interval_start")
         end = _as_datetime(self.window_end, "window_end") or context.get("data_interval_end")
         if start is None or end is None:
-            raise ValueError(
-                f"{self.task_id}: no sync window; pass window_start/window_end or run with a data interval"
-            )
+            return self._manual_window(context, client, start, end)
         window = SyncWindow(start, end)
         if window.is_empty:
             raise ValueError(
@@ -102,27 +125,80 @@ class _WorkfrontSyncOperator(BaseOperator):
             )
         return window
 
+    def _manual_window(self, context: Context, client: Any, start: datetime | None, end: datetime | None):
+        """The window of a run without a data interval: watermark -> Workfront's now - margin."""
+        from airflow_workfront.sync.closing import DEFAULT_MARGIN
+        from airflow_workfront.sync.window import SyncWindow, iso_ms
+
+        watermark = self._watermark(context)
+        if start is None:
+            start = watermark.get() if watermark is not None else None
+            if start is None:
+                where = f"in Airflow Variable {watermark.key!r}" if watermark is not None else "(no task instance)"
+                raise ValueError(
+                    f"{self.task_id}: this run has no data interval (a manual run without --logical-date) and no "
+                    f"earlier successful run of this task left a watermark {where}. Trigger it with "
+                    "--logical-date, pass window_start, or set that Variable to the ISO instant to start from"
+                )
+            start_source = f"where this task's last successful run ended (Variable {watermark.key!r})"
+        else:
+            start_source = "window_start"
+        if end is None:
+            margin = self.margin if self.margin is not None else DEFAULT_MARGIN
+            server_time = getattr(client, "server_time", None)
+            workfront_now = server_time(str(self.obj_code)) if server_time else datetime.now(start.tzinfo)
+            end = max(workfront_now - margin, start)
+            end_source = f"Workfront's clock {iso_ms(workfront_now)} minus the {margin.total_seconds():g} s margin"
+        else:
+            end_source = "window_end"
+        window = SyncWindow(start, end)
+        self.log.info("Run without a data interval: syncing %s %s, from %s to %s%s", self.obj_code, window,
+                      start_source, end_source, " (nothing new: the window is empty)" if window.is_empty else "")
+        return window
+
+    def _watermark(self, context: Context):
+        """This task's :class:`~airflow_workfront.operators.sync_watermark.SyncWatermark`, or
+        ``None`` outside an Airflow task run (no task instance to name it after)."""
+        from airflow_workfront.operators.sync_watermark import SyncWatermark, watermark_key
+
+        ti = context.get("ti")
+        if self.watermark_variable:
+            return SyncWatermark(self.watermark_variable)
+        if ti is None:
+            return None
+        return SyncWatermark(watermark_key(ti.dag_id, ti.task_id, getattr(ti, "map_index", None)))
+
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_workfront.operators.base import hook_for_slots
+        from airflow_workfront.sync.closing import DEFAULT_LOOKBACK, DEFAULT_MARGIN, DEFAULT_MAX_WAIT
         from airflow_workfront.sync.engine import SyncEngine
+        from airflow_workfront.sync.window import iso_ms
 
-        window = self.resolve_window(context)
         hook = hook_for_slots(self.workfront_conn_id, self.pool_slots)
-        engine = SyncEngine(
-            hook.get_conn(),
-            obj_code=self.obj_code,
-            fields=self.fields,
-            filters=self.filters,
-            date_field=self.date_field,
-            overlap=self.overlap,
-            page_size=self.page_size,
-            max_workers=self.max_workers,
-            deletes=self.deletes,
-        )
         try:
+            client = hook.get_conn()
+            window = self.resolve_window(context, client)
+            engine = SyncEngine(
+                client,
+                obj_code=self.obj_code,
+                fields=self.fields,
+                filters=self.filters,
+                date_field=self.date_field,
+                page_size=self.page_size,
+                max_workers=self.max_workers,
+                deletes=self.deletes,
+                overlap=DEFAULT_LOOKBACK if self.overlap is None else self.overlap,
+                margin=DEFAULT_MARGIN if self.margin is None else self.margin,
+                max_wait=DEFAULT_MAX_WAIT if self.max_wait is None else self.max_wait,
+            )
             summary = engine.run(window, self.make_sink(context)).as_dict()
         finally:
             hook.close()
+        watermark = self._watermark(context)
+        if watermark is not None and not window.is_empty:
+            kept = watermark.advance(window.end, context.get("run_id"))
+            summary["watermark"] = iso_ms(kept)
+            self.log.info("Watermark %r is now %s", watermark.key, summary["watermark"])
         self._summary = summary
         return summary
 
@@ -226,6 +302,21 @@ class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
         scheme, _, rest = str(self.path).partition("://")
         bucket, _, key = rest.partition("/")
         return (f"{scheme}://{bucket.split('@')[-1]}", key or "/")
+
+
+def _as_timedelta(value: timedelta | float | None, name: str) -> timedelta | None:
+    """Accept a ``timedelta`` or a number of seconds (``None``: the engine's default)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, timedelta)) or value != value:
+        raise ValueError(f"{name} must be a timedelta or a number of seconds, got {value!r}")
+    try:
+        delta = value if isinstance(value, timedelta) else timedelta(seconds=value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a timedelta or a number of seconds, got {value!r}") from None
+    if delta < timedelta(0):
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return delta
 
 
 def _as_datetime(value: datetime | str | None, name: str) -> datetime | None:

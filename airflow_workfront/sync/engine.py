@@ -13,11 +13,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from threading import BrokenBarrierError
 from typing import Any
 
+from airflow_workfront.sync.closing import (
+    DEFAULT_LOOKBACK,
+    DEFAULT_MARGIN,
+    DEFAULT_MAX_WAIT,
+    ClosingReport,
+    wait_until_closed,
+)
 from airflow_workfront.sync.deletes import journal_deleted_ids, missing_ids, workfront_ids
 from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_key
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
@@ -51,7 +59,13 @@ class SyncEngine:
     :param filters: Extra Workfront filters, ANDed with the window (no ``OR:`` groups).
     :param date_field: Timestamp the window is on; default ``lastUpdateDate``, or ``entryDate`` for
         objects without one (:func:`~airflow_workfront.sync.window.date_field_for`).
-    :param overlap: Re-read this much before the window start (guards against clock skew).
+    :param overlap: Lookback: re-read this much before the window start (default 5 minutes, the
+        clock-skew bound; see :mod:`~airflow_workfront.sync.closing` and ``docs/sync.md``).
+    :param margin: Read a window only once Workfront's clock (from its ``Date`` header) has passed
+        its end by this much (default 5 s).
+    :param max_wait: Longest wait for that (default 6 minutes); a window that would need longer,
+        such as one ending in the future, is refused with
+        :class:`~airflow_workfront.sync.closing.WindowNotClosedError`.
     :param page_size: Rows per search (default: the client's ``page_size``, at most 2000).
     :param max_workers: Partitions read at once (default and cap: the client's ``max_concurrency``).
     :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
@@ -68,18 +82,26 @@ class SyncEngine:
         fields: list[str] | str | None = None,
         filters: dict[str, Any] | None = None,
         date_field: str | None = None,
-        overlap: timedelta = timedelta(0),
+        overlap: timedelta = DEFAULT_LOOKBACK,
         page_size: int | None = None,
         max_workers: int | None = None,
         deletes: str = "auto",
         pages_per_partition: int = 1,
+        margin: timedelta = DEFAULT_MARGIN,
+        max_wait: timedelta = DEFAULT_MAX_WAIT,
     ) -> None:
         self.client = client
         self.obj_code = obj_code.upper()
         self.date_field = date_field or date_field_for(self.obj_code)
         self.filters = check_user_filters(filters, self.date_field)
         self.fields = _with_required(fields, self.date_field)
+        for name, value in (("overlap", overlap), ("margin", margin), ("max_wait", max_wait)):
+            if not isinstance(value, timedelta) or value < timedelta(0):
+                raise ValueError(f"{name} must be a timedelta of zero or more, got {value!r}")
         self.overlap = overlap
+        self.margin = margin
+        self.max_wait = max_wait
+        self._sleep: Callable[[float], None] = time.sleep  # tests replace it
         config = getattr(client, "config", None)
         check_sync_settings(page_size, max_workers)
         self.page_size = page_size if page_size is not None else min(2000, getattr(config, "page_size", 2000) or 2000)
@@ -102,8 +124,14 @@ class SyncEngine:
         """
         started = time.monotonic()
         requests_before = self._requests_before = _requests(self.client)
-        read_window = window.with_overlap(self.overlap)
+        if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
+            read_window, closing = window, None
+        else:
+            closing = self.close_window(window)
+            read_window = window.with_overlap(self.overlap)
         summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
+        if closing is not None:
+            summary.extra["clock"] = closing.as_dict()
         stop = threading.Event()
         reader = KeysetReader(
             self.client, self.obj_code, self.fields, self.date_field, self.filters, self.page_size, stop
@@ -141,6 +169,27 @@ class SyncEngine:
             summary.pages, summary.partitions, summary.requests, summary.planning_requests,
         )
         return summary
+
+    def close_window(self, window: SyncWindow) -> ClosingReport:
+        """Wait until Workfront's clock has passed ``window.end`` by the margin (bounded by ``max_wait``).
+
+        :raises ~airflow_workfront.sync.closing.WindowNotClosedError: when that would take too long.
+        """
+        server_time = getattr(self.client, "server_time", None)
+        if server_time is None:  # a client without Workfront's clock: only this machine's is known
+            log.warning("%s: the client cannot tell Workfront's time; using this machine's clock", self.obj_code)
+
+            def server_now(refresh: bool) -> datetime:
+                return _local_now()
+        else:
+            def server_now(refresh: bool) -> datetime:
+                return server_time(self.obj_code, refresh=refresh)
+
+        report = wait_until_closed(f"{self.obj_code} window {window}", window.end, server_now, _local_now,
+                                   self.margin, self.max_wait, self._sleep)
+        log.info("%s: Workfront's clock %s is %+.1f s from this machine's; window %s closed after %.1f s of waiting",
+                 self.obj_code, report.as_dict()["workfront_now"], report.offset_s, window, report.waited_s)
+        return report
 
     def _read_rest(
         self, reader: KeysetReader, remainder: KeyRange, sink: Sink, summary: SyncSummary, stop: threading.Event
@@ -233,6 +282,11 @@ def _with_required(fields: list[str] | str | None, date_field: str) -> list[str]
         fields = [f.strip() for f in fields.split(",") if f.strip()]
     ordered = ["ID", date_field, *fields]
     return list(dict.fromkeys(ordered))
+
+
+def _local_now() -> datetime:
+    """This machine's clock (the scheduler's), UTC."""
+    return datetime.now(timezone.utc)
 
 
 def _requests(client: Any) -> int:

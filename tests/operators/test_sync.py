@@ -74,7 +74,8 @@ def test_zero_width_data_interval_is_refused_with_the_timetable_to_use():
 def test_sql_operator_syncs_the_window_and_returns_a_small_summary(fake, warehouse):
     summary = sql_op().execute(CONTEXT)
     assert json.loads(json.dumps(summary)) == summary
-    assert summary["window"] == {"start": "2026-03-01T05:00:00.000Z", "end": "2026-03-01T06:00:00.000Z"}
+    # the window read: the data interval and the default 5-minute lookback before it
+    assert summary["window"] == {"start": "2026-03-01T04:55:00.000Z", "end": "2026-03-01T06:00:00.000Z"}
     assert (summary["fetched"], summary["upserted"], summary["deleted"]) == (10, 10, 0)
     assert summary["requests"] == fake.stats.total
     assert summary["high_water_mark"]["date"] == "2026-03-01T05:09:00.000Z"
@@ -91,7 +92,7 @@ def test_object_storage_operator_writes_files_per_window(fake, tmp_path):
     op = WorkfrontToObjectStorageOperator(task_id="to_files", obj_code="TASK", fields="name,status",
                                           path=f"file://{tmp_path}/lake")
     summary = op.execute(CONTEXT)
-    d = tmp_path / "lake" / "TASK" / "20260301T050000.000Z_20260301T060000.000Z"
+    d = tmp_path / "lake" / "TASK" / "20260301T045500.000Z_20260301T060000.000Z"  # with the 5-minute lookback
     assert summary["fetched"] == 10 and (d / "_manifest.json").exists()
     rows = [json.loads(x) for f in sorted(d.glob("part-*.jsonl.gz")) for x in gzip.decompress(f.read_bytes()).splitlines()]
     assert [r["name"] for r in rows] == [f"t{i}" for i in range(10)]

@@ -12,7 +12,10 @@ CLOCK = "2026-03-02T10:00:00Z"
 
 @pytest.fixture(scope="module")
 def big_emulator():
-    """50,000 tasks (with projects, issues, users, assignments, hours) in the hour before the clock."""
+    """50,000 tasks (with projects, issues, users, assignments, hours) in the hour before CLOCK; the
+    frozen clock then stands 10 s after it."""
     with EmulatorProcess("--seed", "empty", "--seed-size", "50000", "--random-seed", "7", "--clock", CLOCK,
                          api_key=API_KEY, shuffle_seed=13) as emulator:
+        # The sync reads a window only once Workfront's clock has passed its end by a margin.
+        emulator.control.advance_clock(10)
         yield emulator

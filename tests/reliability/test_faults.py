@@ -71,6 +71,7 @@ def test_sync_of_50000_tasks_under_10_percent_faults_and_churn_matches_exactly(b
     client = client_for(big_emulator)
     first = SyncEngine(client, "TASK", FIELDS).run(WINDOW_1, SqlSink("wf_task", conn_id="reliability_wh"))
     control.set_faults(rate=0.10, kinds=("429", "500", "drop"), random_seed=4)  # churn off, faults on
+    control.advance_clock(WINDOW_2.end.timestamp() - CLOCK.timestamp())  # window 2 has ended too
     second = SyncEngine(client, "TASK", FIELDS).run(WINDOW_2, SqlSink("wf_task", conn_id="reliability_wh"))
     control.set_faults()
     stats = control.stats()

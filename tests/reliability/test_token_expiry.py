@@ -43,6 +43,7 @@ class CountingSink(Sink):
 def tenant():
     with EmulatorServer(api_key="k", seed="empty", seed_size=3000, oauth_clients={"cid": "secret"},
                         refresh_tokens=["rt-1"], rotate_refresh_tokens=False, clock="2026-03-02T10:00:00Z") as server:
+        server.control.advance_clock(10)  # the synced window (ending at the seed's clock) has closed
         yield server
 
 

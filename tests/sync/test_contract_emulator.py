@@ -120,10 +120,11 @@ def test_window_is_read_exactly_with_the_minimum_of_requests(ctl, client_for):
     client = client_for(page_size=5)
     before = ctl.requests()
     sink = RecordingSink()
-    s = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
+    s = SyncEngine(client, "TASK", fields=["name"], overlap=timedelta(0)).run(W1, sink)
     assert len(sink.rows) == 11 and set(sink.writes.values()) == {1}
-    # 11 objects in pages of 5: page 1, count(6), pages of 5 and 2 (asks 6+1 -> 5, then 1+1 -> 1); journal: 1
-    assert s.requests == math.ceil(11 / 5) + 1 + 1
+    # 11 objects in pages of 5: page 1, count(6), pages of 5 and 2 (asks 6+1 -> 5, then 1+1 -> 1); journal: 1;
+    # and one probe of Workfront's clock (the client had not seen an answer yet)
+    assert s.requests == math.ceil(11 / 5) + 1 + 1 + 1 and s.extra["clock"]["requests"] == 0
     assert ctl.requests() - before == s.requests == client.stats.total
 
 
@@ -142,7 +143,7 @@ def test_more_ties_at_one_timestamp_than_a_page_holds(ctl, client_for):
 def test_an_empty_window(ctl, client_for):
     make_tasks(ctl, 2, W2.start, timedelta(minutes=1))
     s = SyncEngine(client_for(), "TASK").run(W1, RecordingSink())
-    assert (s.fetched, s.requests) == (0, 2)  # one search, one journal search
+    assert (s.fetched, s.requests) == (0, 3)  # one clock probe, one search, one journal search
 
 
 def test_edits_and_deletes_while_paging(ctl, client_for):
@@ -186,14 +187,14 @@ def test_rerun_changes_nothing_and_a_killed_run_converges(ctl, client_for, wareh
 
 def test_journal_driven_deletes(ctl, client_for, warehouse):
     ids = make_tasks(ctl, 6, T0, timedelta(minutes=5))
-    ctl.clock(W2.start)
+    ctl.clock(W2.start + timedelta(seconds=10))  # W1 has closed (by more than the sync's margin)
     client = client_for()
     sink = warehouse()
     assert SyncEngine(client, "TASK", fields=["name"]).run(W1, sink).upserted == 6
     ctl.clock(W2.start + timedelta(minutes=3))
     ctl.delete("TASK", ids[1])
     ctl.delete("TASK", ids[4])
-    ctl.clock(W2.end)
+    ctl.clock(W2.end + timedelta(seconds=10))
     s = SyncEngine(client, "TASK", fields=["name"]).run(W2, warehouse())
     assert (s.deleted, s.fetched) == (2, 0)
     assert {r[0] for r in sink.hook.get_records('SELECT "ID" FROM wf_task')} == ctl.ids("TASK") == set(ids) - {ids[1], ids[4]}
@@ -204,7 +205,7 @@ def test_object_storage_rerun_is_idempotent(ctl, client_for, tmp_path):
     ctl.clock(W2.end)
     client = client_for(page_size=4)
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
-    d = tmp_path / "TASK" / "20260302T090000.000Z_20260302T100000.000Z"
+    d = tmp_path / "TASK" / "20260302T085500.000Z_20260302T100000.000Z"  # W1 and its 5-minute lookback
     first = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
     second = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
@@ -222,7 +223,7 @@ def test_partitions_read_in_parallel_with_exact_requests_and_the_concurrency_cap
     assert s.partitions == 3 and s.planning_requests == 1  # one count; offset pages find the cuts
     # 45 = 5 (first page) + 15 + 14 + 11 in pages of 5: 1 + 3 + 3 + 3 searches, one more than
     # ceil(45/5) because the last two partitions' objects do not fill whole pages; count: 1;
-    # journal: 1
-    assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1
+    # journal: 1; Workfront's clock: 1
+    assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1 + 1
     stats = ctl.call("GET", "stats")
     assert stats["total"] == s.requests and stats["max_in_flight"] <= 3

@@ -63,7 +63,7 @@ def test_half_open_window_excludes_its_end_and_includes_its_start():
     wf.add("TASK", date=W1.end)
     wf.add("TASK", date=W1.start - timedelta(milliseconds=1))
     sink = RecordingSink()
-    SyncEngine(wf, "TASK", deletes="none").run(W1, sink)
+    SyncEngine(wf, "TASK", deletes="none", overlap=timedelta(0)).run(W1, sink)
     assert set(sink.rows) == {inside["ID"], last["ID"]}
 
 
@@ -246,7 +246,8 @@ def test_summary_is_json_able():
     seed(wf, 2)
     d = SyncEngine(wf, "task").run(W1, RecordingSink()).as_dict()
     assert json.loads(json.dumps(d)) == d
-    assert d["obj_code"] == "TASK" and d["window"] == W1.as_dict() and d["high_water_mark"]["ID"]
+    assert d["obj_code"] == "TASK" and d["high_water_mark"]["ID"]
+    assert d["window"] == W1.with_overlap(timedelta(minutes=5)).as_dict()  # the window read: W1 and its lookback
 
 
 def test_invalid_settings_fail_early():

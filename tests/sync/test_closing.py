@@ -1,0 +1,142 @@
+"""Closing a window on Workfront's clock: waits and refusals, with fake clocks (no real waiting)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from airflow_workfront.sync.closing import (
+    DEFAULT_LOOKBACK,
+    DEFAULT_MARGIN,
+    DEFAULT_MAX_WAIT,
+    SKEW_BOUND,
+    WindowNotClosedError,
+    wait_until_closed,
+)
+
+UTC = timezone.utc
+NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)  # the scheduler's clock when the run starts
+
+
+class Clocks:
+    """This machine's clock and Workfront's (``offset`` seconds ahead); sleeping moves both."""
+
+    def __init__(self, offset_s: float, frozen: bool = False) -> None:
+        self.local = NOW
+        self.offset = timedelta(seconds=offset_s)
+        self.frozen_at = NOW + self.offset if frozen else None
+        self.sleeps: list[float] = []
+        self.measurements = 0
+
+    def server_now(self, refresh: bool) -> datetime:
+        self.measurements += refresh
+        return self.frozen_at or self.local + self.offset
+
+    def local_now(self) -> datetime:
+        return self.local
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.local += timedelta(seconds=seconds)
+
+    def close(self, window_end: datetime, **kw):
+        return wait_until_closed("TASK window [a, b)", window_end, self.server_now, self.local_now,
+                                 sleep=self.sleep, **kw)
+
+
+def test_the_defaults_cover_five_minutes_of_skew_either_way():
+    assert SKEW_BOUND == timedelta(minutes=5) and DEFAULT_LOOKBACK == SKEW_BOUND
+    assert DEFAULT_MAX_WAIT >= SKEW_BOUND + DEFAULT_MARGIN + timedelta(seconds=1)
+    assert timedelta(seconds=1) < DEFAULT_MARGIN < timedelta(seconds=30)
+
+
+def test_a_window_workfront_has_closed_is_read_at_once_without_a_request():
+    clocks = Clocks(offset_s=0)
+    report = clocks.close(NOW - timedelta(minutes=1))
+    assert clocks.sleeps == [] and clocks.measurements == 0
+    assert (report.waited_s, report.clock_requests, report.offset_s) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("offset_s", [-30, -300])
+def test_workfront_behind_the_scheduler_is_waited_for(offset_s):
+    """The run starts as the window ends by the scheduler's clock; Workfront's is behind."""
+    clocks = Clocks(offset_s)
+    report = clocks.close(NOW)
+    needed = -offset_s + DEFAULT_MARGIN.total_seconds()
+    assert clocks.sleeps == [needed + 1.0]  # one sleep, with a second for Date's resolution
+    assert clocks.server_now(False) >= NOW + DEFAULT_MARGIN
+    assert report.clock_requests == clocks.measurements == 2  # measured afresh before and after waiting
+    assert report.offset_s == offset_s and report.waited_s == needed + 1.0
+
+
+@pytest.mark.parametrize("offset_s", [30, 300])
+def test_workfront_ahead_of_the_scheduler_closes_windows_sooner(offset_s):
+    """A window that ends in the scheduler's future but in Workfront's past is already closed."""
+    clocks = Clocks(offset_s)
+    clocks.close(NOW + timedelta(seconds=offset_s) - DEFAULT_MARGIN)
+    assert clocks.sleeps == []
+
+
+def test_a_window_ending_20_s_in_the_future_is_waited_for_never_read_early():
+    clocks = Clocks(offset_s=0)
+    clocks.close(NOW + timedelta(seconds=20))
+    assert clocks.sleeps == [20 + DEFAULT_MARGIN.total_seconds() + 1.0]
+
+
+def test_a_window_ending_far_in_the_future_is_refused_at_once_with_what_to_do():
+    clocks = Clocks(offset_s=-12)
+    with pytest.raises(WindowNotClosedError) as err:
+        clocks.close(NOW + timedelta(hours=1))
+    message = str(err.value)
+    assert clocks.sleeps == []
+    assert "TASK window [a, b) cannot be read yet" in message
+    assert "Workfront's clock says 2026-03-02T09:59:48.000Z" in message
+    assert "this machine's says 2026-03-02T10:00:00.000Z" in message
+    assert "Workfront is 12 s behind this machine's" in message
+    assert "passes 2026-03-02T11:00:05.000Z" in message
+    assert "Run this window after it has ended" in message and "NTP" in message
+    assert err.value.window_end == NOW + timedelta(hours=1)
+
+
+def test_skew_beyond_the_bound_is_refused_instead_of_waited_for():
+    clocks = Clocks(offset_s=-400)
+    with pytest.raises(WindowNotClosedError, match="400 s behind"):
+        clocks.close(NOW)
+    assert clocks.sleeps == []
+    clocks.close(NOW, max_wait=timedelta(minutes=10))  # a user who knows their skew may wait longer
+    assert clocks.sleeps == [405 + 1.0]
+
+
+def test_a_clock_that_does_not_move_is_reported_instead_of_waited_on_for_minutes():
+    clocks = Clocks(offset_s=-3, frozen=True)
+    with pytest.raises(WindowNotClosedError, match="did not advance while the sync waited"):
+        clocks.close(NOW)
+    assert len(clocks.sleeps) == 1
+
+
+def test_negative_settings_are_refused():
+    with pytest.raises(ValueError, match="must not be negative"):
+        Clocks(0).close(NOW, margin=timedelta(seconds=-1))
+
+
+def test_the_engine_refuses_a_future_window_even_with_a_client_that_cannot_tell_workfronts_time():
+    from fake_workfront import FakeWorkfront, RecordingSink
+
+    from airflow_workfront.sync import SyncEngine, SyncWindow
+
+    wf = FakeWorkfront()  # no server_time(): the engine falls back to this machine's clock
+    end = datetime.now(UTC) + timedelta(hours=1)
+    with pytest.raises(WindowNotClosedError, match="cannot be read yet"):
+        SyncEngine(wf, "TASK").run(SyncWindow(end - timedelta(hours=1), end), RecordingSink())
+    assert wf.calls == []
+
+
+def test_the_engine_refuses_negative_timings():
+    from fake_workfront import FakeWorkfront
+
+    from airflow_workfront.sync import SyncEngine
+
+    for name in ("overlap", "margin", "max_wait"):
+        with pytest.raises(ValueError, match=f"{name} must be a timedelta of zero or more"):
+            SyncEngine(FakeWorkfront(), "TASK", **{name: timedelta(seconds=-1)})
