@@ -56,4 +56,5 @@ def test_a_sync_task_never_has_more_requests_in_flight_than_its_slots(emulator, 
     summary = op.execute({})
     assert summary["fetched"] >= 3000 and summary["pages"] >= 30
     assert [client.config.max_concurrency for client in built] == [3]
-    assert emulator.control.stats()["max_in_flight"] == 3
+    # At most the slots held; exactly 3 on an idle machine, but a loaded one may overlap fewer.
+    assert 1 <= emulator.control.stats()["max_in_flight"] <= 3
