@@ -220,3 +220,43 @@ def test_the_token_is_never_logged(client, caplog):
 def test_other_methods_and_paths_are_not_deliveries(client):
     assert client.get("/events/projects").status_code == 405
     assert client.get("/docs").status_code == 404
+
+
+def test_old_delivery_claims_are_pruned_and_recent_ones_kept(client):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from airflow.models.asset_state_store import AssetStateStoreModel
+    from airflow.utils.session import create_session
+    from airflow_workfront.plugins.payload import parse_delivery
+    from airflow_workfront.plugins.recording import ClaimPruner, claim_key
+
+    old, recent = update_delivery(), update_delivery()
+    assert [post(client, payload=p).json()["status"] for p in (old, recent)] == ["recorded", "recorded"]
+    old_key, recent_key = (claim_key(parse_delivery(body(p))) for p in (old, recent))
+    with create_session() as session:
+        session.execute(update(AssetStateStoreModel).where(AssetStateStoreModel.key == old_key)
+                        .values(updated_at=datetime.now(timezone.utc) - timedelta(hours=73)))
+    assert ClaimPruner(dedup_hours=72).prune(ASSET) >= 1
+    with create_session() as session:
+        keys = set(session.scalars(select(AssetStateStoreModel.key)))
+    assert old_key not in keys
+    assert recent_key in keys
+    assert post(client, payload=old).json()["status"] == "recorded"  # forgotten: a very late retry counts again
+
+
+def test_a_changed_token_is_used_once_the_cache_expires(monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_WF_ROTATE", json.dumps({"conn_type": "generic", "password": TOKEN}))
+    tokens = TokenSource(ttl=0.3)
+    assert tokens.get("wf_rotate") == TOKEN
+    monkeypatch.setenv("AIRFLOW_CONN_WF_ROTATE", json.dumps({"conn_type": "generic", "password": OTHER_TOKEN}))
+    assert tokens.get("wf_rotate") == TOKEN
+    time.sleep(0.35)
+    assert tokens.get("wf_rotate") == OTHER_TOKEN
+
+
+def test_the_token_cache_lasts_10_seconds():
+    from airflow_workfront.plugins.tokens import TOKEN_CACHE_SECONDS
+
+    assert TokenSource().ttl == TOKEN_CACHE_SECONDS == 10.0
