@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 import airflow_workfront
 from airflow_workfront.plugins.plugin import URL_PREFIX, WorkfrontEventsPlugin

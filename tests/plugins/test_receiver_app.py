@@ -225,10 +225,10 @@ def test_other_methods_and_paths_are_not_deliveries(client):
 def test_old_delivery_claims_are_pruned_and_recent_ones_kept(client):
     from datetime import timedelta
 
-    from sqlalchemy import select, update
-
     from airflow.models.asset_state_store import AssetStateStoreModel
     from airflow.utils.session import create_session
+    from sqlalchemy import select, update
+
     from airflow_workfront.plugins.payload import parse_delivery
     from airflow_workfront.plugins.recording import ClaimPruner, claim_key
 

@@ -1,9 +1,8 @@
 """End to end, in real processes: the emulator delivers to ``airflow api-server`` (two workers,
 with the provider's plugin), the scheduler runs the example DAG scheduled on the receiver's asset.
 
-The emulator, the API server and the scheduler are separate programs (the DAG is parsed by
-``airflow dags reserialize``),
-started once for this module; the database is a fresh PostgreSQL database when one answers on
+The emulator, the API server and the scheduler are separate programs started once for this
+module (the DAG is parsed by ``airflow dags reserialize``); the database is a fresh PostgreSQL database when one answers on
 127.0.0.1:5432 (SQLite otherwise).
 """
 
