@@ -82,10 +82,9 @@ class AirflowStack:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api_workers, self.pools = api_workers, pools or {}
         self.db_name = f"wf_receiver_{os.getpid()}_{secrets.token_hex(3)}"
-        self.database_url = _postgres_database(self.db_name)
-        self.on_postgres = self.database_url is not None
-        if self.database_url is None:
-            self.database_url = f"sqlite:///{self.home / 'airflow.db'}"
+        postgres = _postgres_database(self.db_name)
+        self.on_postgres = postgres is not None
+        self.database_url: str = postgres or f"sqlite:///{self.home / 'airflow.db'}"
         self.env = {
             **os.environ,
             "AIRFLOW_HOME": str(self.home),
