@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-import tomllib
+import pytest
 
 import airflow_workfront
 from airflow_workfront.plugins.plugin import URL_PREFIX, WorkfrontEventsPlugin
@@ -19,9 +24,12 @@ def test_the_provider_info_declares_the_plugin_by_its_own_name():
 
 
 def test_the_airflow_plugins_entry_point_names_the_same_class():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    entry = project["project"]["entry-points"]["airflow.plugins"]
-    assert entry == {WorkfrontEventsPlugin.name: PLUGIN_CLASS.rsplit(".", 1)[0] + ":WorkfrontEventsPlugin"}
+    section = re.search(r'^\[project\.entry-points\."airflow\.plugins"\]\n(.*?)(?:^\[|\Z)',
+                        (ROOT / "pyproject.toml").read_text(), re.S | re.M)
+    assert section, "pyproject.toml has no airflow.plugins entry point"
+    entries = [line for line in section[1].splitlines() if line.strip() and not line.startswith("#")]
+    module, _, cls = PLUGIN_CLASS.rpartition(".")
+    assert entries == [f'{WorkfrontEventsPlugin.name} = "{module}:{cls}"']
 
 
 def test_airflows_providers_manager_loads_it_from_the_provider_info():
@@ -43,3 +51,27 @@ def test_it_mounts_one_fastapi_app_under_workfront():
     assert isinstance(app["app"], FastAPI)
     assert [r.path for r in app["app"].routes if getattr(r, "methods", None) == {"POST"}] == ["/events/{name}"]
     assert WorkfrontEventsPlugin().fastapi_apps is WorkfrontEventsPlugin.fastapi_apps  # built once
+
+
+def _installed_entry_point() -> bool:
+    from importlib.metadata import distribution
+
+    dist = distribution("airflow-provider-workfront")
+    return any(ep.group == "airflow.plugins" and ep.name == "workfront_events" for ep in dist.entry_points)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lazy", ["False", "True"], ids=["provider-info", "entry-point-default-lazy"])
+def test_airflow_plugins_cli_lists_the_receiver(tmp_path, lazy):
+    if lazy == "True" and not _installed_entry_point():
+        pytest.skip("the installed airflow-provider-workfront metadata predates its airflow.plugins entry point; "
+                    "reinstall (make install) to check the default lazy discovery")
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+           "AIRFLOW__CORE__LAZY_DISCOVER_PROVIDERS": lazy}
+    out = subprocess.run([sys.executable, "-m", "airflow", "plugins", "--output", "json"], capture_output=True,
+                         text=True, env=env, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    plugins = json.loads(out.stdout[out.stdout.index("["):])
+    (ours,) = [p for p in plugins if p["name"] == "workfront_events"]
+    assert ours["fastapi_apps"] == [{"app": "fastapi.applications.FastAPI", "url_prefix": "/workfront",
+                                     "name": "Workfront event receiver"}]
