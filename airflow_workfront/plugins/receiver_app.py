@@ -111,6 +111,10 @@ def create_app(settings: ReceiverSettings | None = None, tokens: TokenSource | N
             log.error("Workfront event receiver %r: Airflow knows no asset %r (is a DAG that uses it deployed?); "
                       "Workfront will retry", name, receiver.asset)
             return _refuse(503, "the receiver's asset is not known to Airflow yet; retry later")
+        except Exception:  # the transaction rolled back, so the claim went with it: a retry can succeed
+            log.exception("Workfront event receiver %r: recording %s %s %s failed; Workfront will retry",
+                          name, delivery.event_type, delivery.obj_code, delivery.obj_id)
+            return _refuse(500, "the event could not be recorded; retry later")
         outcome: dict[str, Any] = {"status": "duplicate" if recorded.duplicate else "recorded",
                                    "delivery_id": delivery.delivery_id}
         if recorded.duplicate:

@@ -205,6 +205,20 @@ def test_recording_that_would_miss_workfronts_5_second_window_answers_503_in_tim
         took = time.monotonic() - started
     assert answer.status_code == 503
     assert took < 1.0
+    assert receiver_app.ANSWER_WITHIN_SECONDS == 4.0  # the default, under Workfront's 5 s
+
+
+def test_a_failed_recording_claims_nothing_so_the_retry_is_recorded(client, monkeypatch):
+    from airflow.assets.manager import asset_manager
+
+    payload = update_delivery()
+    before = len(asset_events())
+    with monkeypatch.context() as patched:
+        patched.setattr(asset_manager, "register_asset_change", lambda **kwargs: 1 / 0)
+        failed = post(client, payload=payload)
+    assert failed.status_code == 500 and len(asset_events()) == before
+    retried = post(client, payload=payload)
+    assert retried.json()["status"] == "recorded" and len(asset_events()) == before + 1
 
 
 def test_the_token_is_never_logged(client, caplog):
@@ -213,7 +227,10 @@ def test_the_token_is_never_logged(client, caplog):
     post(client, token="wrong-token-of-the-same-length-xxx")
     post(client, token=TOKEN, raw=b"{broken")
     post(client, "no-such-receiver", token=TOKEN)
-    assert caplog.records, "the receiver logs nothing at all?"
+    refusals = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "refused" in r.getMessage()]
+    assert any("'projects'" in m and "wrong token" in m and "testclient" in m for m in refusals), refusals
+    assert any("'no-such-receiver'" in m and "unknown receiver" in m for m in refusals), refusals
+    assert any("malformed" in m and "not JSON" in m for m in refusals), refusals
     assert TOKEN not in caplog.text and "wrong-token-of-the-same-length" not in caplog.text
 
 
