@@ -277,3 +277,11 @@ def test_the_token_cache_lasts_10_seconds():
     from airflow_workfront.plugins.tokens import TOKEN_CACHE_SECONDS
 
     assert TokenSource().ttl == TOKEN_CACHE_SECONDS == 10.0
+
+
+def test_a_broken_configuration_disables_the_receiver_loudly(monkeypatch, caplog):
+    monkeypatch.setenv("AIRFLOW__WORKFRONT_EVENTS__RECEIVERS", '{"projects": {"conn_id": "wf_events_test"}}')
+    monkeypatch.setenv("AIRFLOW_CONN_WF_EVENTS_TEST", json.dumps({"conn_type": "generic", "password": TOKEN}))
+    with TestClient(receiver_app.create_app()) as broken:
+        assert post(broken).status_code == 401
+    assert "receivers['projects']: 'asset'" in caplog.text and "disabled" in caplog.text
