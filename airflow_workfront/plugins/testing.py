@@ -72,17 +72,22 @@ class AirflowStack:
     :param env: More environment variables for every process.
     :param api_workers: API-server worker processes.
     :param pools: Pools to create (name -> slots) before the scheduler starts.
+    :param database: ``"auto"`` (PostgreSQL when it answers, else SQLite), ``"postgres"`` or ``"sqlite"``.
     """
 
     def __init__(self, home: Path, dags_folder: Path, *, receivers: dict[str, Any],
                  connections: dict[str, dict] | None = None, env: dict[str, str] | None = None,
-                 api_workers: int = 1, pools: dict[str, int] | None = None) -> None:
+                 api_workers: int = 1, pools: dict[str, int] | None = None, database: str = "auto") -> None:
         self.home, self.dags_folder = Path(home), Path(dags_folder)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api_workers, self.pools = api_workers, pools or {}
         self.db_name = f"wf_receiver_{os.getpid()}_{secrets.token_hex(3)}"
-        postgres = _postgres_database(self.db_name)
+        if database not in ("auto", "postgres", "sqlite"):
+            raise ValueError(f"database must be auto, postgres or sqlite, got {database!r}")
+        postgres = None if database == "sqlite" else _postgres_database(self.db_name)
+        if database == "postgres" and postgres is None:
+            raise RuntimeError(f"no PostgreSQL answers at {POSTGRES_ADMIN_URL}")
         self.on_postgres = postgres is not None
         self.database_url: str = postgres or f"sqlite:///{self.home / 'airflow.db'}"
         self.env = {

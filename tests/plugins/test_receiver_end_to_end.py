@@ -3,7 +3,7 @@ with the provider's plugin), the scheduler runs the example DAG scheduled on the
 
 The emulator, the API server and the scheduler are separate programs started once for this
 module (the DAG is parsed by ``airflow dags reserialize``); the database is a fresh PostgreSQL database when one answers on
-127.0.0.1:5432 (SQLite otherwise).
+127.0.0.1:5432 (SQLite otherwise, or with ``WF_E2E_DATABASE=sqlite``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def airflow(emulator, tmp_path_factory):
     }
     stack = AirflowStack(tmp_path_factory.mktemp("airflow-home"), dags, receivers={"projects": {"asset": ASSET}},
                          connections=connections, api_workers=2,
-                         pools={"workfront_api": 10})
+                         pools={"workfront_api": 10}, database=os.environ.get("WF_E2E_DATABASE", "auto"))
     with stack:
         stack.wait_for(lambda: stack.scalar("select count(*) from asset where name = :n", n=ASSET),
                        "the example's asset", timeout=30)
