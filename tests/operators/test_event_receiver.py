@@ -85,3 +85,12 @@ def test_a_missing_or_weak_token_is_refused_before_workfront_is_called(emulator_
     with pytest.raises(ValueError, match="workfront_events_projects.*16-255 characters \\(it has 5\\)"):
         op.execute({})
     assert subscriptions(emulator_conn) == []
+
+
+def test_the_url_defaults_to_the_api_servers_base_url(monkeypatch):
+    monkeypatch.setenv("AIRFLOW__API__BASE_URL", "https://airflow.example.org/")
+    op = WorkfrontUnsubscribeReceiverOperator(task_id="u", receiver="projects")
+    assert op.url() == "https://airflow.example.org/workfront/events/projects"
+    monkeypatch.setenv("AIRFLOW__API__BASE_URL", "")
+    with pytest.raises(ValueError, match=r"\[api\] base_url"):
+        op.url()
