@@ -231,6 +231,8 @@ def test_the_token_is_never_logged(client, caplog):
     assert any("'projects'" in m and "wrong token" in m and "testclient" in m for m in refusals), refusals
     assert any("'no-such-receiver'" in m and "unknown receiver" in m for m in refusals), refusals
     assert any("malformed" in m and "not JSON" in m for m in refusals), refusals
+    recorded = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and "-> asset" in r.getMessage()]
+    assert recorded and "UPDATE PROJ" in recorded[0] and "event " in recorded[0], recorded
     assert TOKEN not in caplog.text and "wrong-token-of-the-same-length" not in caplog.text
 
 
