@@ -24,10 +24,7 @@ def test_the_provider_info_declares_the_plugin_by_its_own_name():
 
 
 def test_the_airflow_plugins_entry_point_names_the_same_class():
-    section = re.search(r'^\[project\.entry-points\."airflow\.plugins"\]\n(.*?)(?:^\[|\Z)',
-                        (ROOT / "pyproject.toml").read_text(), re.S | re.M)
-    assert section, "pyproject.toml has no airflow.plugins entry point"
-    entries = [line for line in section[1].splitlines() if line.strip() and not line.startswith("#")]
+    entries = _pyproject_entry_points()
     module, _, cls = PLUGIN_CLASS.rpartition(".")
     assert entries == [f'{WorkfrontEventsPlugin.name} = "{module}:{cls}"']
 
@@ -60,14 +57,26 @@ def _installed_entry_point() -> bool:
     return any(ep.group == "airflow.plugins" and ep.name == "workfront_events" for ep in dist.entry_points)
 
 
+def _pyproject_entry_points() -> list[str]:
+    section = re.search(r'^\[project\.entry-points\."airflow\.plugins"\]\n(.*?)(?:^\[|\Z)',
+                        (ROOT / "pyproject.toml").read_text(), re.S | re.M)
+    assert section, "pyproject.toml has no airflow.plugins entry point"
+    return [line for line in section[1].splitlines() if line.strip() and not line.startswith("#")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lazy", ["False", "True"], ids=["provider-info", "entry-point-default-lazy"])
 def test_airflow_plugins_cli_lists_the_receiver(tmp_path, lazy):
-    if lazy == "True" and not _installed_entry_point():
-        pytest.skip("the installed airflow-provider-workfront metadata predates its airflow.plugins entry point; "
-                    "reinstall (make install) to check the default lazy discovery")
     env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
            "AIRFLOW__CORE__LAZY_DISCOVER_PROVIDERS": lazy}
+    if lazy == "True" and not _installed_entry_point():
+        # An install older than the entry point: stand in with the entry point pyproject.toml declares.
+        probe = tmp_path / "site" / "wf_plugin_probe-0.dist-info"
+        probe.mkdir(parents=True)
+        (probe / "METADATA").write_text("Metadata-Version: 2.1\nName: wf-plugin-probe\nVersion: 0\n")
+        ini = [line.replace('"', "") for line in _pyproject_entry_points()]  # TOML strings -> entry_points.txt
+        (probe / "entry_points.txt").write_text("[airflow.plugins]\n" + "\n".join(ini) + "\n")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(probe.parent)]))
     out = subprocess.run([sys.executable, "-m", "airflow", "plugins", "--output", "json"], capture_output=True,
                          text=True, env=env, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
