@@ -23,6 +23,7 @@ from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_k
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
 from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
+from airflow_workfront.sync.sinks.fieldtypes import kinds_from_metadata
 from airflow_workfront.sync.summary import SyncSummary
 from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
 
@@ -98,7 +99,8 @@ class SyncEngine:
         )
         if self.deletes == "reconcile" and not sink.supports_reconcile:
             raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
-        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window))
+        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
+                             self._field_kinds() if getattr(sink, "uses_metadata", False) else None))
         log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
 
         if not read_window.is_empty:
@@ -129,6 +131,18 @@ class SyncEngine:
             summary.pages, summary.partitions, summary.requests, summary.planning_requests,
         )
         return summary
+
+    def _field_kinds(self) -> dict[str, str] | None:
+        """Field kinds from the object's ``/metadata`` (one request per run), or ``None`` if unreadable."""
+        read = getattr(self.client, "metadata", None)
+        if read is None:
+            log.info("%s: the client cannot read /metadata; fields are stored as their values look", self.obj_code)
+            return None
+        try:
+            return kinds_from_metadata(read(self.obj_code))
+        except Exception as exc:  # types are a nicety: the sync goes on, as before metadata was read
+            log.warning("%s: could not read /metadata (%s); fields are stored as their values look", self.obj_code, exc)
+            return None
 
     def _read_rest(
         self, reader: KeysetReader, remainder: KeyRange, sink: Sink, summary: SyncSummary, stop: threading.Event

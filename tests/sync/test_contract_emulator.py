@@ -7,8 +7,9 @@ as the emulator understands them, not as the engine's authors assumed.
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
-import os
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -91,19 +92,14 @@ def client_for(emulator):
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def warehouse(request, tmp_path, create_connection_without_db, monkeypatch):
-    """The warehouse the contract tests sync into: SQLite always, and a real PostgreSQL when
-    WF_TEST_POSTGRES_URI names one (``.ci/run`` starts one; see scripts/test_postgres.sh)."""
+def warehouse(request, tmp_path, create_connection_without_db):
+    """The warehouse the contract tests sync into: SQLite, and a real PostgreSQL (tests/sync/conftest.py)."""
     if request.param == "postgres":
-        uri = os.environ.get("WF_TEST_POSTGRES_URI")
-        if not uri:
-            pytest.skip("no PostgreSQL server configured: set WF_TEST_POSTGRES_URI (scripts/test_postgres.sh start)")
-        pytest.importorskip("airflow.providers.postgres", reason="apache-airflow-providers-postgres is not installed")
-        monkeypatch.setenv("AIRFLOW_CONN_WF_CONTRACT_WH", uri)
-        SqlSink("wf_task", conn_id="wf_contract_wh").hook.run("DROP TABLE IF EXISTS wf_task")
+        conn_id = request.getfixturevalue("postgres_conn_id")
     else:
-        create_connection_without_db("wf_contract_wh", conn_type="sqlite", host=str(tmp_path / "wh.db"))
-    return lambda: SqlSink("wf_task", conn_id="wf_contract_wh")
+        conn_id = "wf_contract_wh"
+        create_connection_without_db(conn_id, conn_type="sqlite", host=str(tmp_path / "wh.db"))
+    return lambda: SqlSink("wf_task", conn_id=conn_id)
 
 
 def make_tasks(ctl: Control, n: int, start: datetime, step: timedelta) -> list[str]:
@@ -176,7 +172,7 @@ def test_rerun_changes_nothing_and_a_killed_run_converges(ctl, client_for, wareh
             return super().write_page(records, **kw)
 
     with pytest.raises(RuntimeError, match="killed"):
-        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", conn_id="wf_contract_wh"))
+        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", hook=warehouse().hook))
     sink = warehouse()
     first = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
     again = SyncEngine(client, "TASK", fields=["name"]).run(W1, warehouse())
@@ -205,9 +201,15 @@ def test_object_storage_rerun_is_idempotent(ctl, client_for, tmp_path):
     client = client_for(page_size=4)
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
     d = tmp_path / "TASK" / "20260302T090000.000Z_20260302T100000.000Z"
-    first = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
+
+    def rows_by_file():  # every row but the time it was written
+        return {p.name: [{k: v for k, v in json.loads(line).items() if k != "_wf_synced_at"}
+                         for line in gzip.decompress(p.read_bytes()).splitlines()]
+                for p in d.iterdir() if p.name.endswith(".gz")}
+
+    first = rows_by_file()
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
-    second = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
+    second = rows_by_file()
     assert first == second and len(first) == math.ceil(9 / 4)
 
 
