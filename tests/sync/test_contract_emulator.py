@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fake_workfront import RecordingSink
 
-from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
+from airflow_workfront.sync import SqlSink, SyncEngine, SyncTarget, SyncWindow
 from airflow_workfront.sync.sinks.object_storage import ObjectStorageSink
 
 pytestmark = pytest.mark.emulator
@@ -99,7 +99,7 @@ def warehouse(request, tmp_path, create_connection_without_db):
     else:
         conn_id = "wf_contract_wh"
         create_connection_without_db(conn_id, conn_type="sqlite", host=str(tmp_path / "wh.db"))
-    return lambda: SqlSink("wf_task", conn_id=conn_id)
+    return lambda **kw: SqlSink("wf_task", conn_id=conn_id, **kw)
 
 
 def make_tasks(ctl: Control, n: int, start: datetime, step: timedelta) -> list[str]:
@@ -228,3 +228,54 @@ def test_partitions_read_in_parallel_with_exact_requests_and_the_concurrency_cap
     assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1
     stats = ctl.call("GET", "stats")
     assert stats["total"] == s.requests and stats["max_in_flight"] <= 3
+
+
+@pytest.mark.parametrize("mode", ["upsert", "soft_delete", "history"])
+def test_three_windows_of_edits_and_deletes_in_every_mode(ctl, client_for, warehouse, mode):
+    w3 = SyncWindow(W2.end, W2.end + timedelta(hours=1))
+    client = client_for(page_size=2)
+    a, b, c, d = make_tasks(ctl, 4, T0, timedelta(minutes=10))
+
+    def sync(window):
+        ctl.clock(window.end + timedelta(minutes=10))
+        return SyncEngine(client, "TASK", fields=["name"]).run(window, warehouse(mode=mode))
+
+    assert sync(W1).upserted == 4
+    ctl.clock(W2.start + timedelta(minutes=15))
+    ctl.edit("TASK", a, name="a v2")
+    ctl.delete("TASK", b)
+    first, again = sync(W2), sync(W2)
+    assert (first.upserted, first.deleted, again.upserted, again.deleted) == (1, 1, 0, 0)
+    ctl.clock(w3.start + timedelta(minutes=15))
+    ctl.edit("TASK", a, name="a v3")
+    ctl.delete("TASK", c)
+    sync(w3)
+    for window in (W1, W2, w3):  # re-running any window changes nothing, in every mode
+        again = sync(window)
+        assert (again.upserted, again.deleted) == (0, 0), window
+    sink = warehouse(mode=mode)
+    sink.open(SyncTarget("TASK", ("ID",), "lastUpdateDate", W1))
+    rows = sink.hook.get_records('SELECT "ID", name, "_wf_synced_at" FROM wf_task ORDER BY "ID"')
+    assert all(r[2] is not None for r in rows)
+    if mode == "upsert":
+        assert {(r[0], r[1]) for r in rows} == {(a, "a v3"), (d, "task 3")}
+    elif mode == "soft_delete":
+        flags = dict(sink.hook.get_records('SELECT "ID", "_wf_deleted" FROM wf_task'))
+        assert {k: bool(v) for k, v in flags.items()} == {a: False, b: True, c: True, d: False}
+        assert sink.hook.get_records('SELECT COUNT(*) FROM wf_task WHERE "_wf_deleted_at" IS NOT NULL') == [(2,)]
+        assert set(sink.iter_ids()) == {a, d}
+    else:
+        versions = sink.hook.get_records(
+            'SELECT "ID", name, "_wf_valid_from", "_wf_valid_to", "_wf_current", "_wf_deleted", "lastUpdateDate" '
+            'FROM wf_task ORDER BY "ID", "_wf_valid_from"')
+        by_id: dict[str, list] = {}
+        for v in versions:
+            by_id.setdefault(v[0], []).append(v)
+        assert [v[1] for v in by_id[a]] == ["task 0", "a v2", "a v3"]
+        assert all(v[2] == v[6] for v in versions)  # a version starts at its lastUpdateDate
+        assert [v[3] for v in by_id[a]] == [by_id[a][1][2], by_id[a][2][2], None]  # each closed by the next
+        assert [bool(v[4]) for v in by_id[a]] == [False, False, True]
+        for gone in (b, c):  # a delete closes the current version
+            ((_, _, _, valid_to, current, deleted, _),) = by_id[gone]
+            assert valid_to is not None and not current and deleted
+        assert [bool(v[4]) for v in by_id[d]] == [True] and set(sink.iter_ids()) == {a, d}

@@ -247,3 +247,76 @@ def test_columns_are_typed_from_metadata(db):
     kinds = dict(sink.hook.get_records(f'SELECT field, kind FROM "{sink.table}_wf_columns"'))
     assert {f: kinds[f] for f in TASK_KINDS} == TASK_KINDS
     assert sink.write_page([RECORD], partition=0, page=0) == 0  # typed values compare equal on a re-run
+
+
+def test_a_custom_field_new_in_a_later_run_adds_a_typed_column(db):
+    open_sink(db, TASK_KINDS).write_page([RECORD], partition=0, page=0)
+    later = open_sink(db, {**TASK_KINDS, "DE:Due": "timestamp"})
+    later.write_page([{**RECORD, "ID": "b", "DE:Due": "2026-05-01T00:00:00:000+0000"}], partition=0, page=0)
+    assert column_map(later)["DE:Due"] == "DE_Due"
+    (due,) = select(later, "DE:Due", where="WHERE \"ID\" = 'b'")[0]
+    assert due in ("2026-05-01T00:00:00.000Z", datetime(2026, 5, 1, tzinfo=UTC))
+    assert select(later, "DE:Due", where="WHERE \"ID\" = 'a'") == [(None,)]  # older rows are kept, empty there
+
+
+def test_a_type_that_widens_widens_the_column_and_keeps_the_data(db):
+    open_sink(db, TASK_KINDS).write_page([RECORD], partition=0, page=0)
+    wider = open_sink(db, {**TASK_KINDS, "DE:Score": "number", "isCritical": "text"})
+    wider.write_page([{**RECORD, "ID": "b", "DE:Score": 9.25, "isCritical": "maybe"}], partition=0, page=0)
+    kinds = dict(wider.hook.get_records(f'SELECT field, kind FROM "{wider.table}_wf_columns"'))
+    assert (kinds["DE:Score"], kinds["isCritical"]) == ("number", "text")
+    if wider.dialect == "postgres":
+        types = declared_types(wider)
+        assert (types["DE_Score"], types["isCritical"]) == ("numeric", "text")
+    rows = select(wider, "DE:Score", "isCritical")
+    assert [(float(s), str(c).lower()) for s, c in rows] in (
+        [(9.0, "true"), (9.25, "maybe")], [(9.0, "1"), (9.25, "maybe")])  # SQLite keeps what it held
+
+
+def test_a_type_that_would_narrow_stops_with_what_to_do(db):
+    open_sink(db, TASK_KINDS).write_page([RECORD], partition=0, page=0)
+    with pytest.raises(RuntimeError, match=r"column isCritical of table wf_task holds boolean values.*integer.*"
+                                           r"never narrows.*ALTER TABLE.*wf_task_wf_columns"):
+        open_sink(db, {**TASK_KINDS, "isCritical": "integer"})
+    # A column that is already wider (text) simply keeps taking the values.
+    open_sink(db, {**TASK_KINDS, "name": "integer"}).write_page([{**RECORD, "name": 5}], partition=0, page=0)
+    assert select(open_sink(db, TASK_KINDS), "name") == [("5",)]
+
+
+def test_a_table_keeps_its_mode(db):
+    open_sink(db, mode="soft_delete").write_page([RECORD], partition=0, page=0)
+    with pytest.raises(ValueError, match="written in upsert/soft_delete mode and cannot be written in mode 'history'"):
+        open_sink(db, mode="history")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        SqlSink("wf_task", conn_id=db, mode="scd2")
+
+
+def test_a_table_from_before_the_column_map_is_adopted(db):
+    hook = SqlSink("wf_old", conn_id=db).hook
+    hook.run('CREATE TABLE wf_old ("ID" TEXT NOT NULL PRIMARY KEY, "lastUpdateDate" TEXT, "DE_Cost_Center" TEXT)')
+    hook.run("INSERT INTO wf_old VALUES ('a', '2026-03-01T00:01:00.000Z', 'old')")
+    sink = open_sink(db, table="wf_old")
+    sink.write_page([{"ID": "b", "lastUpdateDate": ts(2), "DE:Cost-Center": "x", "DE:Cost Center": "y"}],
+                    partition=0, page=0)
+    mapping = column_map(sink)
+    assert mapping["DE:Cost Center"] == "DE_Cost_Center" and mapping["DE:Cost-Center"].startswith("DE_Cost_Center_")
+    assert select(sink, "DE:Cost Center", "DE:Cost-Center") == [("old", None), ("y", "x")]
+
+
+def test_soft_delete_marks_rows_once_and_history_closes_versions(db):
+    soft = open_sink(db, mode="soft_delete", table="wf_soft")
+    soft.write_page([RECORD, {**RECORD, "ID": "b"}], partition=0, page=0)
+    assert soft.delete(["b", "nope"], batch=0) == 1 and soft.delete(["b"], batch=0) == 0
+    assert list(soft.iter_ids()) == ["a"]
+    assert soft.write_page([{**RECORD, "ID": "b"}], partition=0, page=0) == 0  # same version: stays deleted
+    newer = {**RECORD, "ID": "b", "lastUpdateDate": "2026-03-01T00:50:00:000-0600"}
+    assert soft.write_page([newer], partition=0, page=0) == 1  # a newer version (restored): live again
+    assert list(soft.iter_ids()) == ["a", "b"]
+    hist = open_sink(db, mode="history", table="wf_hist")
+    v1, v2 = {**RECORD, "name": "v1"}, {**RECORD, "name": "v2", "lastUpdateDate": "2026-03-01T00:20:00:000-0600"}
+    assert hist.write_page([v1], partition=0, page=0) == 1
+    assert hist.write_page([v2], partition=0, page=1) == 1
+    assert hist.write_page([v1, v2], partition=0, page=2) == 0  # both versions again: nothing added
+    assert select(hist, "name", where='WHERE "_wf_current"') == [("v2",)]
+    assert hist.delete(["a"], batch=0) == 1 and hist.delete(["a"], batch=0) == 0
+    assert hist.hook.get_records('SELECT COUNT(*) FROM wf_hist WHERE "_wf_valid_to" IS NULL') == [(0,)]
