@@ -358,3 +358,36 @@ def test_a_partition_failing_before_the_cut_meeting_releases_the_others():
     worker.join(timeout=30)
     assert not worker.is_alive(), "the sync hung waiting for a cut"
     assert len(outcome) == 1 and "injected by the test" in str(outcome[0])
+
+
+def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_back(caplog):
+    from airflow_workfront.sync.sinks.base import SyncTarget
+
+    wf = FakeWorkfront()
+    wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x")
+    asked = []
+
+    def metadata(obj_code):
+        asked.append(obj_code)
+        if len(asked) > 1:
+            raise RuntimeError("Workfront said no")
+        return {"data": {"fields": {"name": {"fieldType": "string"}, "DE:Due": {"fieldType": "date"}},
+                         "references": {"project": {"fieldType": "Project"}}}}
+
+    wf.metadata = metadata
+    targets: list[SyncTarget] = []
+
+    class TypedSink(RecordingSink):
+        uses_metadata = True
+
+        def open(self, target):
+            targets.append(target)
+
+    window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
+    SyncEngine(wf, "TASK").run(window, TypedSink())
+    assert asked == ["TASK"]
+    assert targets[0].field_kinds == {"name": "text", "DE:Due": "timestamp", "project": "json"}
+    SyncEngine(wf, "TASK").run(window, RecordingSink())  # a sink that stores no types: no request
+    assert asked == ["TASK"]
+    SyncEngine(wf, "TASK").run(window, TypedSink())
+    assert targets[1].field_kinds is None and "Workfront said no" in caplog.text
