@@ -21,9 +21,10 @@ Every row carries ``_wf_synced_at``, when it was last written.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,9 @@ from airflow_workfront.sync.sinks.base import (
     check_mode,
 )
 from airflow_workfront.sync.sinks.columns import Column
-from airflow_workfront.sync.sinks.fieldtypes import TEXT, FieldKinds
+from airflow_workfront.sync.sinks.fieldtypes import BOOLEAN, TIMESTAMP, FieldKinds, sql_type
 from airflow_workfront.sync.sinks.sql_schema import SqlSchema, qualified, quote
-from airflow_workfront.sync.sinks.values import storable, to_json_text
+from airflow_workfront.sync.sinks.values import converter
 from airflow_workfront.sync.window import iso_ms
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 _DELETE_CHUNK = 500
 _ID_CHUNK = 5000
+_MAX_PARAMETERS = 30_000  # SQLite allows 32,766 per statement, PostgreSQL 65,535
 
 
 class SqlSink(Sink):
@@ -96,6 +98,8 @@ class SqlSink(Sink):
         self.schema = SqlSchema(hook, table, self.dialect, self.mode, create_table)
         self._kinds: FieldKinds | None = None
         self._target: SyncTarget | None = None
+        self._conn: Any = None
+        self._converter_cache: dict[tuple[str, str], Callable[[Any], Any]] = {}
 
     # -- identifiers and SQL text -------------------------------------------------------------
     @property
@@ -113,15 +117,24 @@ class SqlSink(Sink):
         """The column ``field`` is stored in (after :meth:`open`)."""
         return self.schema.columns[field].name
 
-    def upsert_sql(self, columns: Sequence[str], bookkeeping: Sequence[str] = ()) -> str:
-        """The ``INSERT ... ON CONFLICT DO UPDATE`` statement for data ``columns`` and ``bookkeeping`` ones.
+    def upsert_sql(
+        self, columns: Sequence[str], bookkeeping: Sequence[str] = (), rows: int = 1, types: Sequence[str] = ()
+    ) -> str:
+        """The ``INSERT ... ON CONFLICT DO UPDATE`` of data ``columns`` and ``bookkeeping`` ones.
 
-        Only data columns decide whether a row changed; bookkeeping ones are set along with them.
+        The rows come as ``rows`` rows of parameters, or, given the columns' SQL ``types``
+        (PostgreSQL), as one JSON array of objects that ``json_to_recordset`` turns into typed rows:
+        a page is then one statement with one parameter, parsed and planned once. Only data columns decide
+        whether a row changed; bookkeeping ones are set along with them.
         """
         ph = self.hook.placeholder
         everything = [*columns, *bookkeeping]
         cols = ", ".join(quote(c) for c in everything)
-        values = ", ".join(ph for _ in everything)
+        if types:
+            shape = ", ".join(f"{quote(c)} {t}" for c, t in zip(everything, types, strict=True))
+            values = f"SELECT {cols} FROM json_to_recordset(CAST({ph} AS JSON)) AS page({shape})"
+        else:
+            values = "VALUES " + ", ".join(["(" + ", ".join(ph for _ in everything) + ")"] * rows)
         t, d = self.qualified_table, quote(self.date_column)
         history = self.mode == "history"
         key = f'"ID", {quote(VALID_FROM)}' if history else '"ID"'
@@ -134,7 +147,7 @@ class SqlSink(Sink):
             f"{t}.{d} IS NULL OR excluded.{d} > {t}.{d} OR (excluded.{d} = {t}.{d} AND ({changed}))"
         )
         sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in [*others, *bookkeeping] if c != VALID_FROM)
-        return f"INSERT INTO {t} ({cols}) VALUES ({values}) ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
+        return f"INSERT INTO {t} ({cols}) {values} ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
 
     def close_versions_sql(self, n_ids: int) -> str:
         """History mode: close every open version of these IDs that a later version follows."""
@@ -152,6 +165,7 @@ class SqlSink(Sink):
         """Remember the target; read (or create) the table and its column map, widening where metadata did."""
         self._target = target
         self._kinds = FieldKinds(target.field_kinds, target.date_field, f"table {self.table}")
+        self._converter_cache = {}
         self.schema.load(self._kinds)
 
     def _page_columns(self, records: list[dict[str, Any]]) -> list[Column]:
@@ -163,43 +177,96 @@ class SqlSink(Sink):
             self.schema.ensure(self._kinds.for_page(new, records))
         return [self.schema.columns[f] for f in fields]
 
-    def _value(self, record: dict[str, Any], column: Column) -> Any:
+    def _converters(self, columns: list[Column]) -> list[Callable[[Any], Any]]:
+        """Per column, the function that makes a value storable (by the field's metadata kind now)."""
         assert self._kinds is not None
-        # Convert by what the metadata says now; a wider column (text) takes the value as text.
-        value = storable(record.get(column.field), self._kinds.metadata_kind(column.field) or column.kind, column.field)
-        if column.kind == TEXT and value is not None and not isinstance(value, str):
-            value = to_json_text(value)
-        return value
+        as_text = self.dialect == "postgres"
+        made = []
+        for c in columns:
+            key = (c.field, c.kind)
+            if key not in self._converter_cache:
+                kind = self._kinds.metadata_kind(c.field) or c.kind
+                self._converter_cache[key] = converter(kind, c.kind, c.field, as_text)
+            made.append(self._converter_cache[key])
+        return made
 
     def write_page(self, records: list[dict[str, Any]], *, partition: int, page: int) -> int:
         """Write one page in one transaction; return rows inserted or changed."""
         if not records:
             return 0
         columns = self._page_columns(records)
-        synced = iso_ms(datetime.now(timezone.utc))
-        bookkeeping: dict[str, Any] = {SYNCED_AT: synced}
+        bookkeeping: dict[str, Any] = {SYNCED_AT: iso_ms(datetime.now(timezone.utc))}
         if self.mode == "soft_delete":
             bookkeeping.update({DELETED: False, DELETED_AT: None})
         names = [c.name for c in columns]
-        sql = self.upsert_sql(names, [*bookkeeping, *([VALID_FROM] if self.mode == "history" else [])])
-        params = []
+        fields = [c.field for c in columns]
+        history = self.mode == "history"
+        extra = [*bookkeeping, *([VALID_FROM] if history else [])]
+        fixed = tuple(bookkeeping.values())
+        convert = list(zip(fields, self._converters(columns), strict=True))
+        rows: dict[tuple, tuple] = {}  # by key: one statement cannot touch a row twice
         for record in records:
-            values = [self._value(record, c) for c in columns]
-            params.append((*values, *bookkeeping.values(), *([values[1]] if self.mode == "history" else [])))
-        with closing(self.hook.get_conn()) as conn:
+            values = [f(record.get(field)) for field, f in convert]
+            rows[(values[0], values[1]) if history else (values[0],)] = (
+                (*values, *fixed, values[1]) if history else (*values, *fixed)
+            )
+        batches = list(rows.values())
+        if self.dialect == "postgres":
+            # One statement per page with one JSON parameter: parsed and planned once.
+            types = [sql_type(c.kind, self.dialect) for c in columns]
+            types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
+            keys = [*names, *extra]
+            page_json = json.dumps([dict(zip(keys, r, strict=True)) for r in batches], default=str, separators=(",", ":"))
+            statements = [(self.upsert_sql(names, extra, types=types), [page_json])]
+        else:
+            # Many rows per statement, under SQLite's limit on parameters per statement.
+            per_statement = max(1, _MAX_PARAMETERS // (len(names) + len(extra)))
+            statements = [
+                (self.upsert_sql(names, extra, rows=len(chunk)), [v for r in chunk for v in r])
+                for chunk in (batches[i : i + per_statement] for i in range(0, len(batches), per_statement))
+            ]
+        changed = 0
+        with self._transaction() as cur:
+            for sql, params in statements:
+                cur.execute(sql, params)
+                changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else len(batches)
+            if history:
+                ids = list(dict.fromkeys(str(r["ID"]) for r in records))
+                cur.execute(self.close_versions_sql(len(ids)), ids)
+        return changed
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor in one transaction.
+
+        The run keeps one connection (closed by :meth:`close`): pages come one at a time, though
+        from several worker threads. SQLite connections cannot cross threads, and cost little to
+        open, so there each call opens its own.
+        """
+        shared = self.dialect != "sqlite"
+        if self._conn is None or not shared:
+            self._conn = self.hook.get_conn()
+        conn = self._conn
+        try:
+            with closing(conn.cursor()) as cur:
+                yield cur
+            conn.commit()
+        except BaseException:
             try:
-                with closing(conn.cursor()) as cur:
-                    cur.executemany(sql, params)
-                    changed = cur.rowcount
-                    if self.mode == "history":
-                        ids = list(dict.fromkeys(str(r["ID"]) for r in records))
-                        cur.execute(self.close_versions_sql(len(ids)), ids)
-                conn.commit()
-            except BaseException:
                 conn.rollback()
-                raise
-        # Some drivers report -1 for executemany; count the page then.
-        return changed if changed is not None and changed >= 0 else len(records)
+            finally:  # a connection in an unknown state is not reused
+                self._drop_connection()
+            raise
+        if not shared:
+            self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken connection may fail too; it is gone either way
+                log.debug("closing the SQL connection failed", exc_info=True)
 
     def delete(self, ids: Sequence[str], *, batch: int) -> int:
         """Apply deletions in one transaction: remove rows, mark them deleted, or close their current version."""
@@ -208,32 +275,26 @@ class SqlSink(Sink):
         now = iso_ms(datetime.now(timezone.utc))
         t, ph = self.qualified_table, self.hook.placeholder
         removed = 0
-        with closing(self.hook.get_conn()) as conn:
-            try:
-                with closing(conn.cursor()) as cur:
-                    for i in range(0, len(ids), _DELETE_CHUNK):
-                        chunk = list(ids[i : i + _DELETE_CHUNK])
-                        marks = ", ".join(ph for _ in chunk)
-                        if self.mode == "upsert":
-                            cur.execute(f'DELETE FROM {t} WHERE "ID" IN ({marks})', chunk)
-                        elif self.mode == "soft_delete":
-                            cur.execute(
-                                f"UPDATE {t} SET {quote(DELETED)} = TRUE, {quote(DELETED_AT)} = {ph}, "
-                                f'{quote(SYNCED_AT)} = {ph} WHERE "ID" IN ({marks}) AND NOT {quote(DELETED)}',
-                                [now, now, *chunk],
-                            )
-                        else:
-                            cur.execute(
-                                f"UPDATE {t} SET {quote(VALID_TO)} = {ph}, {quote(CURRENT)} = FALSE, "
-                                f"{quote(DELETED)} = TRUE, {quote(SYNCED_AT)} = {ph} "
-                                f'WHERE "ID" IN ({marks}) AND {quote(CURRENT)}',
-                                [now, now, *chunk],
-                            )
-                        removed += max(cur.rowcount, 0)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
+        with self._transaction() as cur:
+            for i in range(0, len(ids), _DELETE_CHUNK):
+                chunk = list(ids[i : i + _DELETE_CHUNK])
+                marks = ", ".join(ph for _ in chunk)
+                if self.mode == "upsert":
+                    cur.execute(f'DELETE FROM {t} WHERE "ID" IN ({marks})', chunk)
+                elif self.mode == "soft_delete":
+                    cur.execute(
+                        f"UPDATE {t} SET {quote(DELETED)} = TRUE, {quote(DELETED_AT)} = {ph}, "
+                        f'{quote(SYNCED_AT)} = {ph} WHERE "ID" IN ({marks}) AND NOT {quote(DELETED)}',
+                        [now, now, *chunk],
+                    )
+                else:
+                    cur.execute(
+                        f"UPDATE {t} SET {quote(VALID_TO)} = {ph}, {quote(CURRENT)} = FALSE, "
+                        f"{quote(DELETED)} = TRUE, {quote(SYNCED_AT)} = {ph} "
+                        f'WHERE "ID" IN ({marks}) AND {quote(CURRENT)}',
+                        [now, now, *chunk],
+                    )
+                removed += max(cur.rowcount, 0)
         return removed
 
     def iter_ids(self) -> Iterator[str]:
@@ -255,7 +316,11 @@ class SqlSink(Sink):
             last = rows[-1][0]
 
     def close(self, summary: SyncSummary) -> None:
-        """Nothing left to do: the table and its map exist from :meth:`open` on."""
+        """Close the run's connection (the table and its map exist from :meth:`open` on)."""
+        self._drop_connection()
+
+
+BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
 
 
 def _dialect(hook: Any) -> str:

@@ -9,10 +9,11 @@ looks. JSON fields become compact JSON text; numbers and booleans stay as they a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
-from airflow_workfront.sync.sinks.fieldtypes import BOOLEAN, INTEGER, JSON, NUMBER, TIMESTAMP
+from airflow_workfront.sync.sinks.fieldtypes import JSON, TEXT, TIMESTAMP
 from airflow_workfront.sync.window import iso_ms
 
 
@@ -40,17 +41,39 @@ def as_timestamp(value: Any, field: str) -> str:
     raise ValueError(f"field {field!r} is a date in Workfront's metadata, but its value is {value!r}")
 
 
-def storable(value: Any, kind: str, field: str) -> Any:
-    """One value ready for a column of ``kind`` (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    if kind == TIMESTAMP:
+def _fast_timestamp(field: str) -> Callable[[Any], Any]:
+    """Workfront's own timestamp form, with its colon before the milliseconds made a dot (PostgreSQL reads it)."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 28 and value[19] == ":" and value[10] == "T":
+            return f"{value[:19]}.{value[20:]}"
         return as_timestamp(value, field)
+
+    return convert
+
+
+def converter(kind: str, column_kind: str, field: str, as_json: bool = False) -> Callable[[Any], Any]:
+    """A function turning ``field``'s values (of ``kind``) into what a ``column_kind`` column takes.
+
+    Built once per column, so the per-value work is one call. ``as_json`` gives values for a JSON
+    document PostgreSQL unpacks into typed columns (nested values stay nested for ``jsonb``).
+    """
+    if kind == TIMESTAMP:
+        stamp = _fast_timestamp(field) if as_json and column_kind == TIMESTAMP else lambda v: as_timestamp(v, field)
+        return lambda v: None if v is None else stamp(v)
     if kind == JSON:
-        return to_json_text(value)
-    if kind in (INTEGER, NUMBER, BOOLEAN) and isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, str):
-        return value
-    # Text (or a number field holding something else): numbers as their JSON text, structures as JSON.
-    return to_json_text(value)
+        if as_json and column_kind == JSON:
+            return lambda v: v
+        return lambda v: None if v is None else to_json_text(v)
+    to_text = column_kind == TEXT
+
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return ("true" if value else "false") if to_text else value
+        if isinstance(value, int | float) and not to_text:
+            return value
+        return str(value) if isinstance(value, int | float) else to_json_text(value)
+
+    return convert
