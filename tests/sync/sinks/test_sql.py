@@ -320,3 +320,15 @@ def test_soft_delete_marks_rows_once_and_history_closes_versions(db):
     assert select(hist, "name", where='WHERE "_wf_current"') == [("v2",)]
     assert hist.delete(["a"], batch=0) == 1 and hist.delete(["a"], batch=0) == 0
     assert hist.hook.get_records('SELECT COUNT(*) FROM wf_hist WHERE "_wf_valid_to" IS NULL') == [(0,)]
+
+
+def test_a_rerun_that_changes_nothing_keeps_the_synced_time_and_history_keeps_its_mode(db):
+    sink = open_sink(db, TASK_KINDS)
+    sink.write_page([RECORD], partition=0, page=0)
+    before = sink.hook.get_records('SELECT "_wf_synced_at" FROM wf_task')
+    assert before[0][0] is not None
+    assert sink.write_page([RECORD], partition=0, page=1) == 0
+    assert sink.hook.get_records('SELECT "_wf_synced_at" FROM wf_task') == before
+    open_sink(db, mode="history", table="wf_versions").write_page([RECORD], partition=0, page=0)
+    with pytest.raises(ValueError, match="written in history mode and cannot be written in mode 'upsert'"):
+        open_sink(db, table="wf_versions")
