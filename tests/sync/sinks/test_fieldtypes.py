@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from airflow_workfront.sync.sinks.fieldtypes import FieldKinds, kind_of_field_type, kinds_from_metadata, sql_type
+from airflow_workfront.sync.sinks.fieldtypes import (
+    FieldKinds,
+    kind_of_field_type,
+    kinds_from_metadata,
+    sql_type,
+)
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "metadata.json"
 
