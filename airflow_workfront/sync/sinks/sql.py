@@ -123,16 +123,16 @@ class SqlSink(Sink):
         """The ``INSERT ... ON CONFLICT DO UPDATE`` of data ``columns`` and ``bookkeeping`` ones.
 
         The rows come as ``rows`` rows of parameters, or, given the columns' SQL ``types``
-        (PostgreSQL), as one JSON array of objects that ``json_to_recordset`` turns into typed rows:
-        a page is then one statement with one parameter, parsed and planned once. Only data columns decide
+        (PostgreSQL), as one array literal per column, cast to the column's type and unnested: a page
+        is then one statement with a parameter per column, parsed and planned once. Only data columns decide
         whether a row changed; bookkeeping ones are set along with them.
         """
         ph = self.hook.placeholder
         everything = [*columns, *bookkeeping]
         cols = ", ".join(quote(c) for c in everything)
         if types:
-            shape = ", ".join(f"{quote(c)} {t}" for c, t in zip(everything, types, strict=True))
-            values = f"SELECT {cols} FROM json_to_recordset(CAST({ph} AS JSON)) AS page({shape})"
+            arrays = ", ".join(f"CAST({ph} AS TEXT[])::{t}[]" for t in types)
+            values = f"SELECT * FROM unnest({arrays})"
         else:
             values = "VALUES " + ", ".join(["(" + ", ".join(ph for _ in everything) + ")"] * rows)
         t, d = self.qualified_table, quote(self.date_column)
@@ -212,12 +212,11 @@ class SqlSink(Sink):
             )
         batches = list(rows.values())
         if self.dialect == "postgres":
-            # One statement per page with one JSON parameter: parsed and planned once.
+            # One statement per page, an array literal per column: parsed and planned once.
             types = [sql_type(c.kind, self.dialect) for c in columns]
             types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
-            keys = [*names, *extra]
-            page_json = json.dumps([dict(zip(keys, r, strict=True)) for r in batches], default=str, separators=(",", ":"))
-            statements = [(self.upsert_sql(names, extra, types=types), [page_json])]
+            arrays = [_array_literal(v) for v in zip(*batches, strict=True)]
+            statements = [(self.upsert_sql(names, extra, types=types), arrays)]
         else:
             # Many rows per statement, under SQLite's limit on parameters per statement.
             per_statement = max(1, _MAX_PARAMETERS // (len(names) + len(extra)))
@@ -321,6 +320,19 @@ class SqlSink(Sink):
 
 
 BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
+
+
+def _array_literal(values: Sequence[Any]) -> str:
+    """A PostgreSQL ``text[]`` literal of one column's values (quoted, ``NULL`` for ``None``)."""
+    items = []
+    for v in values:
+        if v is None:
+            items.append("NULL")
+            continue
+        text = ("true" if v else "false") if isinstance(v, bool) else v if isinstance(v, str) else (
+            json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else str(v))
+        items.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(items) + "}"
 
 
 def _dialect(hook: Any) -> str:

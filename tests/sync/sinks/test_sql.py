@@ -332,3 +332,16 @@ def test_a_rerun_that_changes_nothing_keeps_the_synced_time_and_history_keeps_it
     open_sink(db, mode="history", table="wf_versions").write_page([RECORD], partition=0, page=0)
     with pytest.raises(ValueError, match="written in history mode and cannot be written in mode 'upsert'"):
         open_sink(db, table="wf_versions")
+
+
+def test_any_text_round_trips_exactly(db):
+    awkward = ['a "quoted" \\ back,slash {brace}', "NULL", "", "tab\there\nnewline", "ünïcödé ✓", "'single'"]
+    sink = open_sink(db, TASK_KINDS)
+    page = [{**RECORD, "ID": f"id{i}", "name": text, "project": {"k": text}, "DE:Tags": [text]}
+            for i, text in enumerate(awkward)]
+    sink.write_page(page, partition=0, page=0)
+    rows = select(sink, "name", "project", "DE:Tags")
+    decoded = [(n, p if isinstance(p, dict) else json.loads(p), t if isinstance(t, list) else json.loads(t))
+               for n, p, t in rows]
+    assert decoded == [(text, {"k": text}, [text]) for text in awkward]
+    assert sink.write_page(page, partition=0, page=1) == 0
