@@ -9,8 +9,11 @@ task named ``2020-05-18T17:00:00:000-0600`` stays that text, because ``name`` is
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: The kinds a field can have, in the sinks' own words.
 TIMESTAMP, INTEGER, NUMBER, BOOLEAN, TEXT, JSON = "timestamp", "integer", "number", "boolean", "text", "json"
@@ -130,9 +133,7 @@ class FieldKinds:
                     guessed.append(f"{field}={kind}")
             kinds[field] = kind
         if guessed:
-            import logging
-
-            logging.getLogger(__name__).info(
+            log.info(
                 "%s: no metadata type for %s; storing %s as their first values look (numbers, booleans, "
                 "JSON for nested values, text for the rest; text is never parsed as a date)",
                 self.what, "these fields" if self.has_metadata else "any field (metadata missing)", ", ".join(guessed),

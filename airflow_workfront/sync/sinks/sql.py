@@ -123,9 +123,9 @@ class SqlSink(Sink):
         """The ``INSERT ... ON CONFLICT DO UPDATE`` of data ``columns`` and ``bookkeeping`` ones.
 
         The rows come as ``rows`` rows of parameters, or, given the columns' SQL ``types``
-        (PostgreSQL), as one array literal per column, cast to the column's type and unnested: a page
-        is then one statement with a parameter per column, parsed and planned once. Only data columns decide
-        whether a row changed; bookkeeping ones are set along with them.
+        (PostgreSQL), as one array literal per column, cast to the column's type and unnested: a
+        page is then one statement with a parameter per column, parsed and planned once. Only data
+        columns decide whether a row changed; bookkeeping ones are set along with them.
         """
         ph = self.hook.placeholder
         everything = [*columns, *bookkeeping]
@@ -150,14 +150,17 @@ class SqlSink(Sink):
         return f"INSERT INTO {t} ({cols}) {values} ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
 
     def close_versions_sql(self, n_ids: int) -> str:
-        """History mode: close every open version of these IDs that a later version follows."""
+        """History mode: close every open version of these IDs that a later version follows.
+
+        PostgreSQL takes the IDs as one array parameter, SQLite as ``n_ids`` placeholders.
+        """
         t, ph = self.qualified_table, self.hook.placeholder
         vf, vt, cur = quote(VALID_FROM), quote(VALID_TO), quote(CURRENT)
         later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
-        marks = ", ".join(ph for _ in range(n_ids))
+        ids = f"= ANY(CAST({ph} AS TEXT[]))" if self.dialect == "postgres" else f"IN ({', '.join([ph] * n_ids)})"
         return (
             f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
-            f'WHERE {t}."ID" IN ({marks}) AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
+            f'WHERE {t}."ID" {ids} AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
         )
 
     # -- Sink ---------------------------------------------------------------------------------
@@ -180,13 +183,13 @@ class SqlSink(Sink):
     def _converters(self, columns: list[Column]) -> list[Callable[[Any], Any]]:
         """Per column, the function that makes a value storable (by the field's metadata kind now)."""
         assert self._kinds is not None
-        as_text = self.dialect == "postgres"
+        server_casts = self.dialect == "postgres"
         made = []
         for c in columns:
             key = (c.field, c.kind)
             if key not in self._converter_cache:
                 kind = self._kinds.metadata_kind(c.field) or c.kind
-                self._converter_cache[key] = converter(kind, c.kind, c.field, as_text)
+                self._converter_cache[key] = converter(kind, c.kind, c.field, server_casts)
             made.append(self._converter_cache[key])
         return made
 
@@ -202,36 +205,36 @@ class SqlSink(Sink):
         fields = [c.field for c in columns]
         history = self.mode == "history"
         extra = [*bookkeeping, *([VALID_FROM] if history else [])]
-        fixed = tuple(bookkeeping.values())
-        convert = list(zip(fields, self._converters(columns), strict=True))
-        rows: dict[tuple, tuple] = {}  # by key: one statement cannot touch a row twice
-        for record in records:
-            values = [f(record.get(field)) for field, f in convert]
-            rows[(values[0], values[1]) if history else (values[0],)] = (
-                (*values, *fixed, values[1]) if history else (*values, *fixed)
-            )
-        batches = list(rows.values())
+        # Column by column: one converter call per value, in a tight loop.
+        values = [[f(r.get(field)) for r in records] for field, f in zip(fields, self._converters(columns), strict=True)]
+        keys = list(zip(values[0], values[1], strict=True)) if history else values[0]
+        if len(set(keys)) < len(keys):  # one statement cannot touch a row twice: the last one wins
+            last = list({k: i for i, k in enumerate(keys)}.values())
+            values = [[column[i] for i in last] for column in values]
+        n = len(values[0])
+        values += [[v] * n for v in bookkeeping.values()] + ([values[1]] if history else [])
         if self.dialect == "postgres":
             # One statement per page, an array literal per column: parsed and planned once.
             types = [sql_type(c.kind, self.dialect) for c in columns]
             types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
-            arrays = [_array_literal(v) for v in zip(*batches, strict=True)]
-            statements = [(self.upsert_sql(names, extra, types=types), arrays)]
+            statements = [(self.upsert_sql(names, extra, types=types), [_array_literal(v) for v in values])]
         else:
             # Many rows per statement, under SQLite's limit on parameters per statement.
-            per_statement = max(1, _MAX_PARAMETERS // (len(names) + len(extra)))
+            rows = list(zip(*values, strict=True))
+            per_statement = max(1, _MAX_PARAMETERS // len(values))
             statements = [
                 (self.upsert_sql(names, extra, rows=len(chunk)), [v for r in chunk for v in r])
-                for chunk in (batches[i : i + per_statement] for i in range(0, len(batches), per_statement))
+                for chunk in (rows[i : i + per_statement] for i in range(0, n, per_statement))
             ]
         changed = 0
         with self._transaction() as cur:
             for sql, params in statements:
                 cur.execute(sql, params)
-                changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else len(batches)
+                changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else n
             if history:
                 ids = list(dict.fromkeys(str(r["ID"]) for r in records))
-                cur.execute(self.close_versions_sql(len(ids)), ids)
+                params = [_array_literal(ids)] if self.dialect == "postgres" else ids
+                cur.execute(self.close_versions_sql(len(ids)), params)
         return changed
 
     @contextmanager
@@ -322,17 +325,20 @@ class SqlSink(Sink):
 BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
 
 
+def _array_item(v: Any) -> str:
+    """One element of a PostgreSQL array literal: ``NULL``, or the value's text, quoted."""
+    if v is None:
+        return "NULL"
+    text = v if isinstance(v, str) else ("true" if v else "false") if isinstance(v, bool) else (
+        json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else str(v))
+    if "\\" in text or '"' in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
 def _array_literal(values: Sequence[Any]) -> str:
-    """A PostgreSQL ``text[]`` literal of one column's values (quoted, ``NULL`` for ``None``)."""
-    items = []
-    for v in values:
-        if v is None:
-            items.append("NULL")
-            continue
-        text = ("true" if v else "false") if isinstance(v, bool) else v if isinstance(v, str) else (
-            json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else str(v))
-        items.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return "{" + ",".join(items) + "}"
+    """A PostgreSQL ``text[]`` literal of one column's values."""
+    return "{" + ",".join(map(_array_item, values)) + "}"
 
 
 def _dialect(hook: Any) -> str:

@@ -52,17 +52,20 @@ def _fast_timestamp(field: str) -> Callable[[Any], Any]:
     return convert
 
 
-def converter(kind: str, column_kind: str, field: str, as_json: bool = False) -> Callable[[Any], Any]:
+def converter(kind: str, column_kind: str, field: str, server_casts: bool = False) -> Callable[[Any], Any]:
     """A function turning ``field``'s values (of ``kind``) into what a ``column_kind`` column takes.
 
-    Built once per column, so the per-value work is one call. ``as_json`` gives values for a JSON
-    document PostgreSQL unpacks into typed columns (nested values stay nested for ``jsonb``).
+    Built once per column, so the per-value work is one call. ``server_casts`` is for PostgreSQL,
+    which receives text and casts it to the column type itself: Workfront timestamps then go as
+    they came (only the colon before the milliseconds made a dot), and nested values stay nested
+    until they are written out as JSON.
     """
     if kind == TIMESTAMP:
-        stamp = _fast_timestamp(field) if as_json and column_kind == TIMESTAMP else lambda v: as_timestamp(v, field)
+        fast = server_casts and column_kind == TIMESTAMP
+        stamp = _fast_timestamp(field) if fast else lambda v: as_timestamp(v, field)
         return lambda v: None if v is None else stamp(v)
     if kind == JSON:
-        if as_json and column_kind == JSON:
+        if server_casts and column_kind == JSON:
             return lambda v: v
         return lambda v: None if v is None else to_json_text(v)
     to_text = column_kind == TEXT
