@@ -5,7 +5,8 @@ A field's *plain name* keeps letters, digits and underscores (``DE:Cost Center``
 ``DE:Cost-Center``), or differ only in case (``DE:Region`` and ``DE:region``), which SQLite and
 most warehouses treat as one column. So names are compared case-insensitively, and a field whose
 plain name is taken gets the plain name plus ``_`` and the first 8 hex digits of the SHA-1 of the
-field name (``DE_Cost_Center_1f0c2a9e``). Fields new at the same time are named in sorted order.
+field name (``DE_Cost_Center_33c3870e`` for ``DE:Cost-Center``). Fields new at the same time are
+named in sorted order.
 
 A name, once given, is kept in the table's column map and never changes: a later field that
 collides with it is the one that gets the suffix.

@@ -107,7 +107,7 @@ class ObjectStorageSink(Sink):
     def _write(self, name: str, lines: list[dict[str, Any]]) -> None:
         assert self.directory is not None, "open() first"
         body = "".join(json.dumps(r, sort_keys=True, default=str, separators=(",", ":")) + "\n" for r in lines)
-        # mtime=0 keeps the bytes deterministic, so identical re-runs write identical files.
+        # mtime=0: the bytes depend only on the rows (each carries its _wf_synced_at).
         data = gzip.compress(body.encode("utf-8"), mtime=0)
         (self.directory / name).write_bytes(data)
         self.files.append({"name": name, "rows": len(lines), "bytes": len(data)})
