@@ -113,10 +113,7 @@ class SqlSchema:
         if existing is not None:
             self._check_mode(existing)
         mapped = self.declared_columns(self.map_table) is not None
-        self.columns = ColumnMap(reserved=ALL_BOOKKEEPING)
-        if mapped:
-            rows = self.hook.get_records(f"SELECT field, column_name, kind FROM {qualified(self.map_table)}")
-            self.columns = ColumnMap((Column(*r) for r in rows), reserved=ALL_BOOKKEEPING)
+        self.columns = self._read_map() if mapped else ColumnMap(reserved=ALL_BOOKKEEPING)
         self._map_stored = mapped
         if existing is None or not mapped or set(BOOKKEEPING[self.mode]) - set(existing or {}):
             self._create(existing, kinds)
@@ -219,7 +216,26 @@ class SqlSchema:
         return claimed + self.columns.add_fields(rest, also_taken=existing)
 
     def ensure(self, kinds: Mapping[str, str]) -> list[Column]:
-        """Map and add columns for the fields of ``kinds`` not mapped yet; return the new columns."""
+        """Map and add columns for the fields of ``kinds`` not mapped yet; return the new columns.
+
+        Another run writing the same table may add the same field first: then this one's change
+        fails, and it reads the map again and takes the column that run made.
+        """
+        try:
+            return self._add(kinds)
+        except Exception as exc:
+            if not self._map_stored:
+                raise
+            log.info("Table %s: adding columns failed (%s); reading the column map again", self.table, exc)
+            self.columns = self._read_map()
+            self.table_columns = self.declared_columns(self.table) or {}
+            return self._add(kinds)
+
+    def _read_map(self) -> ColumnMap:
+        rows = self.hook.get_records(f"SELECT field, column_name, kind FROM {qualified(self.map_table)}")
+        return ColumnMap((Column(*r) for r in rows), reserved=ALL_BOOKKEEPING)
+
+    def _add(self, kinds: Mapping[str, str]) -> list[Column]:
         new = {f: k for f, k in kinds.items() if f not in self.columns}
         if not new:
             return []

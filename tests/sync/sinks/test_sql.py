@@ -345,3 +345,11 @@ def test_any_text_round_trips_exactly(db):
                for n, p, t in rows]
     assert decoded == [(text, {"k": text}, [text]) for text in awkward]
     assert sink.write_page(page, partition=0, page=1) == 0
+
+
+def test_two_runs_adding_the_same_field_at_once_share_one_column(db):
+    first, second = open_sink(db, TASK_KINDS), open_sink(db, TASK_KINDS)  # both read the map before
+    first.write_page([{**RECORD, "DE:New": "from first"}], partition=0, page=0)
+    second.write_page([{**RECORD, "ID": "b", "DE:New": "from second"}], partition=0, page=0)
+    assert column_map(second)["DE:New"] == "DE_New"
+    assert select(second, "DE:New") == [("from first",), ("from second",)]
