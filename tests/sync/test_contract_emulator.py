@@ -279,3 +279,19 @@ def test_three_windows_of_edits_and_deletes_in_every_mode(ctl, client_for, wareh
             ((_, _, _, valid_to, current, deleted, _),) = by_id[gone]
             assert valid_to is not None and not current and deleted
         assert [bool(v[4]) for v in by_id[d]] == [True] and set(sink.iter_ids()) == {a, d}
+
+
+def test_a_name_that_looks_like_a_timestamp_arrives_unchanged_in_both_sinks(ctl, client_for, warehouse, tmp_path):
+    looks = "2020-05-18T17:00:00:000-0600"
+    ctl.clock(T0 + timedelta(minutes=5))
+    ctl.create("TASK", name=looks)
+    ctl.clock(W1.end + timedelta(minutes=10))
+    sink = warehouse()
+    SyncEngine(client_for(), "TASK", fields=["name"]).run(W1, sink)
+    ((name, stamp),) = sink.hook.get_records('SELECT name, "lastUpdateDate" FROM wf_task')
+    stamp = stamp if isinstance(stamp, str) else stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    assert name == looks and stamp.startswith("2026-03-02T09:05:00.")  # the date field alone is converted
+    SyncEngine(client_for(), "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
+    (page,) = (tmp_path / "TASK").glob("*/part-*.jsonl.gz")
+    (row,) = [json.loads(line) for line in gzip.decompress(page.read_bytes()).splitlines()]
+    assert row["name"] == looks and row["lastUpdateDate"] == stamp
