@@ -212,13 +212,16 @@ class SqlSink(Sink):
             last = list({k: i for i, k in enumerate(keys)}.values())
             values = [[column[i] for i in last] for column in values]
         n = len(values[0])
-        values += [[v] * n for v in bookkeeping.values()] + ([values[1]] if history else [])
         if self.dialect == "postgres":
             # One statement per page, an array literal per column: parsed and planned once.
             types = [sql_type(c.kind, self.dialect) for c in columns]
             types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
-            statements = [(self.upsert_sql(names, extra, types=types), [_array_literal(v) for v in values])]
+            arrays = [_array_literal(v) for v in values]
+            arrays += ["{" + ",".join([_array_item(v)] * n) + "}" for v in bookkeeping.values()]
+            arrays += [arrays[1]] if history else []  # the version starts at its date
+            statements = [(self.upsert_sql(names, extra, types=types), arrays)]
         else:
+            values += [[v] * n for v in bookkeeping.values()] + ([values[1]] if history else [])
             # Many rows per statement, under SQLite's limit on parameters per statement.
             rows = list(zip(*values, strict=True))
             per_statement = max(1, _MAX_PARAMETERS // len(values))
