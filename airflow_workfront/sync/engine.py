@@ -23,7 +23,7 @@ from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_k
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
 from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
-from airflow_workfront.sync.sinks.fieldtypes import kinds_from_metadata
+from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
 from airflow_workfront.sync.summary import SyncSummary
 from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
 
@@ -139,7 +139,7 @@ class SyncEngine:
             log.info("%s: the client cannot read /metadata; fields are stored as their values look", self.obj_code)
             return None
         try:
-            return kinds_from_metadata(read(self.obj_code))
+            return read_field_kinds(self.client, self.obj_code, self.fields)
         except Exception as exc:  # types are a nicety: the sync goes on, as before metadata was read
             log.warning("%s: could not read /metadata (%s); fields are stored as their values look", self.obj_code, exc)
             return None

@@ -391,3 +391,49 @@ def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_ba
     assert asked == ["TASK"]
     SyncEngine(wf, "TASK").run(window, TypedSink())
     assert targets[1].field_kinds is None and "Workfront said no" in caplog.text
+
+
+def test_requested_custom_fields_the_metadata_does_not_type_are_typed_by_their_param_definitions():
+    from airflow_workfront.sync.sinks.base import SyncTarget
+
+    wf = FakeWorkfront()
+    wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x", **{"DE:Budget": 10.5})
+    wf.metadata = lambda obj_code: {"fields": {"name": {"fieldType": "string"}}}
+    searched = []
+
+    def search(obj_code, filters=None, fields=None):
+        searched.append((obj_code, filters, fields))
+        return iter([{"name": "Budget", "dataType": "CURC", "displayType": "TEXT"},
+                     {"name": "Due", "dataType": "DATE", "displayType": "DATE"},
+                     {"name": "Tags", "dataType": "TEXT", "displayType": "CHECKBOX"}])
+
+    wf.search = search
+    targets: list[SyncTarget] = []
+
+    class TypedSink(RecordingSink):
+        uses_metadata = True
+
+        def open(self, target):
+            targets.append(target)
+
+    window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
+    SyncEngine(wf, "TASK", fields=["name", "DE:Budget", "DE:Due", "DE:Tags"]).run(window, TypedSink())
+    assert searched == [("PARAM", {"name": ["Budget", "Due", "Tags"], "name_Mod": "in"},
+                         ["name", "dataType", "displayType"])]
+    assert targets[0].field_kinds == {"name": "text", "DE:Budget": "number", "DE:Due": "timestamp", "DE:Tags": "json"}
+    SyncEngine(wf, "TASK", fields=["name"]).run(window, TypedSink())  # no custom field asked: no PARAM search
+    assert len(searched) == 1
+
+
+def test_a_failed_param_search_keeps_the_metadata_types(caplog):
+    from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
+
+    class Client:
+        def metadata(self, obj_code):
+            return {"fields": {"name": {"fieldType": "string"}}}
+
+        def search(self, *args):
+            raise RuntimeError("PARAM is not served here")
+
+    assert read_field_kinds(Client(), "TASK", ["name", "DE:Budget"]) == {"name": "text"}
+    assert "DE:Budget" in caplog.text and "PARAM is not served here" in caplog.text

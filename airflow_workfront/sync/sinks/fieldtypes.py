@@ -139,3 +139,35 @@ class FieldKinds:
                 self.what, "these fields" if self.has_metadata else "any field (metadata missing)", ", ".join(guessed),
             )
         return kinds
+
+
+#: Custom fields are defined by PARAM objects; their ``dataType`` types the values.
+_BY_PARAM_DATA_TYPE = {"DATE": TIMESTAMP, "NMBR": NUMBER, "CURC": NUMBER, "TEXT": TEXT}
+#: Display types whose fields hold several values (answered as lists).
+_MULTI_VALUE_DISPLAYS = {"CHECKBOX", "MULTI", "MULTISELECT"}
+
+
+def kinds_from_params(params: list[Mapping[str, Any]]) -> dict[str, str]:
+    """``DE:<name>`` -> kind from PARAM objects (``name``, ``dataType``, ``displayType``)."""
+    kinds = {}
+    for param in params:
+        display = str(param.get("displayType") or "").upper()
+        kind = JSON if display in _MULTI_VALUE_DISPLAYS else _BY_PARAM_DATA_TYPE.get(str(param.get("dataType")).upper())
+        if kind is not None and param.get("name"):
+            kinds[f"DE:{param['name']}"] = kind
+    return kinds
+
+
+def read_field_kinds(client: Any, obj_code: str, fields: list[str]) -> dict[str, str]:
+    """Field kinds for a run: ``/<obj>/metadata`` (one request), then, for requested ``DE:`` fields it
+    does not type, their PARAM definitions (one search, only when there are such fields)."""
+    kinds = kinds_from_metadata(client.metadata(obj_code))
+    custom = sorted({f[3:] for f in fields if f.startswith("DE:") and f not in kinds})
+    if custom and hasattr(client, "search"):
+        try:
+            params = client.search("PARAM", {"name": custom, "name_Mod": "in"}, ["name", "dataType", "displayType"])
+            kinds.update(kinds_from_params(list(params)))
+        except Exception as exc:  # the object's own types still hold; these fields fall back
+            log.warning("%s: could not read the PARAM definitions of %s (%s); they are stored as their values look",
+                        obj_code, ", ".join(f"DE:{n}" for n in custom), exc)
+    return kinds
