@@ -360,9 +360,20 @@ def test_a_partition_failing_before_the_cut_meeting_releases_the_others():
     assert len(outcome) == 1 and "injected by the test" in str(outcome[0])
 
 
-def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_back(caplog):
-    from airflow_workfront.sync.sinks.base import SyncTarget
+class TypedSink(RecordingSink):
+    """A recording sink that asks for field types, and keeps the targets it is opened with."""
 
+    uses_metadata = True
+
+    def __init__(self, targets: list) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def open(self, target):
+        self.targets.append(target)
+
+
+def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_back(caplog):
     wf = FakeWorkfront()
     wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x")
     asked = []
@@ -375,27 +386,18 @@ def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_ba
                          "references": {"project": {"fieldType": "Project"}}}}
 
     wf.metadata = metadata
-    targets: list[SyncTarget] = []
-
-    class TypedSink(RecordingSink):
-        uses_metadata = True
-
-        def open(self, target):
-            targets.append(target)
-
+    targets: list = []
     window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
-    SyncEngine(wf, "TASK").run(window, TypedSink())
+    SyncEngine(wf, "TASK").run(window, TypedSink(targets))
     assert asked == ["TASK"]
     assert targets[0].field_kinds == {"name": "text", "DE:Due": "timestamp", "project": "json"}
     SyncEngine(wf, "TASK").run(window, RecordingSink())  # a sink that stores no types: no request
     assert asked == ["TASK"]
-    SyncEngine(wf, "TASK").run(window, TypedSink())
+    SyncEngine(wf, "TASK").run(window, TypedSink(targets))
     assert targets[1].field_kinds is None and "Workfront said no" in caplog.text
 
 
 def test_requested_custom_fields_the_metadata_does_not_type_are_typed_by_their_param_definitions():
-    from airflow_workfront.sync.sinks.base import SyncTarget
-
     wf = FakeWorkfront()
     wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x", **{"DE:Budget": 10.5})
     wf.metadata = lambda obj_code: {"fields": {"name": {"fieldType": "string"}}}
@@ -408,20 +410,13 @@ def test_requested_custom_fields_the_metadata_does_not_type_are_typed_by_their_p
                      {"name": "Tags", "dataType": "TEXT", "displayType": "CHECKBOX"}])
 
     wf.search = search
-    targets: list[SyncTarget] = []
-
-    class TypedSink(RecordingSink):
-        uses_metadata = True
-
-        def open(self, target):
-            targets.append(target)
-
+    targets: list = []
     window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
-    SyncEngine(wf, "TASK", fields=["name", "DE:Budget", "DE:Due", "DE:Tags"]).run(window, TypedSink())
+    SyncEngine(wf, "TASK", fields=["name", "DE:Budget", "DE:Due", "DE:Tags"]).run(window, TypedSink(targets))
     assert searched == [("PARAM", {"name": ["Budget", "Due", "Tags"], "name_Mod": "in"},
                          ["name", "dataType", "displayType"])]
     assert targets[0].field_kinds == {"name": "text", "DE:Budget": "number", "DE:Due": "timestamp", "DE:Tags": "json"}
-    SyncEngine(wf, "TASK", fields=["name"]).run(window, TypedSink())  # no custom field asked: no PARAM search
+    SyncEngine(wf, "TASK", fields=["name"]).run(window, TypedSink(targets))  # no custom field asked: no PARAM search
     assert len(searched) == 1
 
 
