@@ -33,6 +33,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/sink_rate.py
 
 # Not part of `make test`: a CeleryExecutor deployment with two workers (docs/workers.md).
 multiworker: $(STAMP)

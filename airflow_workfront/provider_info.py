@@ -119,4 +119,6 @@ PROVIDER_INFO: dict = {
         for kind, modules in _MODULES.items()
     },
     "connection-types": [CONNECTION_TYPE],
+    # The event receiver on the API server (also an airflow.plugins entry point; see plugins/plugin.py).
+    "plugins": [{"name": "workfront_events", "plugin-class": "airflow_workfront.plugins.plugin.WorkfrontEventsPlugin"}],
 }

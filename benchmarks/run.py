@@ -284,6 +284,15 @@ def import_overhead(runs: int = 5) -> dict:
     return {"ours_ms": statistics.median(ours), "sdk_ms": statistics.median(sdk)}
 
 
+def event_receiver(quick: bool) -> list[str]:
+    """The receiver's section, from its own script (it starts Airflow's API server)."""
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_receiver.py"), *(["--quick"] if quick else [])],
+                         capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench_receiver.py failed: {out.stdout[-1000:]}{out.stderr[-2000:]}")
+    return out.stdout.rstrip().splitlines()
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
@@ -459,6 +468,7 @@ def main() -> int:
     parser.add_argument("--cost-only", action="store_true", help="run only the cost-model part")
     parser.add_argument("--no-prior-art", action="store_true", help="do not install and run python-workfront")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--no-receiver", action="store_true", help="skip the event receiver (benchmarks/bench_receiver.py)")
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -494,6 +504,7 @@ def main() -> int:
     finally:
         emulator.stop()
     parse = import_overhead()
+    receiver = None if args.no_receiver else event_receiver(args.quick)
 
     lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}.",
              "The emulator runs in its own process on the same cores; each extraction runs in a fresh subprocess.",
@@ -507,6 +518,8 @@ def main() -> int:
               f"{bulk['single_seconds']:.1f} s one task at a time ({bulk['singles_timed']} single creates timed, "
               f"then scaled) at {latencies[-1]:g} ms latency.",
               "- Requests per sensor poke: " + ", ".join(f"{k} {v}" for k, v in pokes.items()) + "."]
+    if receiver:
+        lines += ["", *receiver]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

@@ -6,6 +6,10 @@ so it never appears in the DAG file, logs or XCom. ``check`` lists the subscript
 it is there, ``touch_project`` makes a change that Workfront delivers to the URL, and
 ``unsubscribe`` is a teardown task: it deletes the subscription even when something before it
 failed.
+
+To have Airflow itself receive the events (and run DAGs on them), point the subscription at the
+provider's event receiver instead: see ``example_workfront_event_receiver_setup`` and
+docs/event-receiver.md.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ with DAG(
     schedule=None,
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
-    params={"webhook_url": Param("https://hooks.example.com/workfront", type="string"),
+    params={"webhook_url": Param("https://airflow.example.com/workfront/events/projects", type="string"),
             "project_name": Param("Project A", type="string")},
     default_args={"pool": "workfront_api"},
     tags=["workfront", "example"],

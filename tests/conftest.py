@@ -16,6 +16,9 @@ os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/
 os.environ.setdefault("AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP", "airflow_workfront.*")
 
 import json  # noqa: E402
+import socket  # noqa: E402
+import uuid  # noqa: E402
+from urllib.parse import quote  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -64,3 +67,46 @@ def run_dag(airflow_db, tmp_path):
         return dag.test(**test_kwargs)
 
     return _run
+
+
+# -- a real PostgreSQL for the SQL sink's tests: WF_TEST_POSTGRES_URI when set (.ci/run starts one),
+# else the server on 127.0.0.1:5432 (database test) when it answers. Tests skip only without either.
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_uri() -> str | None:
+    """The PostgreSQL server to test against, or ``None``."""
+    uri = os.environ.get("WF_TEST_POSTGRES_URI")
+    if uri:
+        return uri
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return None
+    return LOCAL_POSTGRES
+
+
+@pytest.fixture
+def postgres_server_uri():
+    """The URI of a real PostgreSQL; the test skips, saying why, only when there is none."""
+    uri = postgres_uri()
+    if uri is None:
+        pytest.skip("no PostgreSQL: set WF_TEST_POSTGRES_URI or run one on 127.0.0.1:5432 (database test)")
+    return uri
+
+
+@pytest.fixture
+def postgres_conn_id(monkeypatch, postgres_server_uri):
+    """An Airflow connection id whose tables land in a fresh schema of a real PostgreSQL."""
+    uri = postgres_server_uri
+    pytest.importorskip("airflow.providers.postgres", reason="apache-airflow-providers-postgres is not installed")
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    schema = f"wf_test_{uuid.uuid4().hex[:12]}"
+    sep = "&" if "?" in uri else "?"
+    monkeypatch.setenv("AIRFLOW_CONN_WF_TEST_PG_ADMIN", uri)
+    admin = PostgresHook(postgres_conn_id="wf_test_pg_admin")
+    admin.run(f'CREATE SCHEMA "{schema}"')
+    monkeypatch.setenv("AIRFLOW_CONN_WF_TEST_PG", f"{uri}{sep}options={quote(f'-c search_path={schema}')}")
+    yield "wf_test_pg"
+    admin.run(f'DROP SCHEMA "{schema}" CASCADE')

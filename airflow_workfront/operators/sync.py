@@ -237,13 +237,15 @@ class WorkfrontToSqlOperator(_WorkfrontSyncOperator):
 
     Works with any common-sql database whose hook is a ``DbApiHook`` and that supports
     ``INSERT ... ON CONFLICT`` (SQLite, PostgreSQL...). The table is created when missing, with a
-    column per field (nested objects and custom fields as JSON text, dates as ISO UTC text); each
-    page is one transaction. Returns the run summary (window, upserted, deleted, requests,
+    column per field typed from Workfront's ``/metadata`` and a column map ``<table>_wf_columns``;
+    each page is one transaction. Returns the run summary (window, upserted, deleted, requests,
     high-water mark) as XCom.
 
     :param table: Target table (optionally ``schema.table``). Templated.
     :param sql_conn_id: Airflow connection of the database (default ``workfront_warehouse``).
-    :param create_table: Create the table and missing columns (default True).
+    :param create_table: Create the table and missing columns, and widen columns (default True).
+    :param mode: ``"upsert"`` (one row per object, deletes remove it; default), ``"soft_delete"``
+        (deletes set ``_wf_deleted``) or ``"history"`` (a row per version; see docs/sync.md).
 
     See :class:`_WorkfrontSyncOperator` for the Workfront-side parameters, and this module's
     docstring for the timetable windowed syncs need.
@@ -257,17 +259,21 @@ class WorkfrontToSqlOperator(_WorkfrontSyncOperator):
         table: str,
         sql_conn_id: str = "workfront_warehouse",
         create_table: bool = True,
+        mode: str = "upsert",
         **kwargs: Any,
     ) -> None:
+        from airflow_workfront.sync.sinks.base import check_mode
+
         super().__init__(**kwargs)
         self.table = table
         self.sql_conn_id = sql_conn_id
         self.create_table = create_table
+        self.mode = check_mode(mode)
 
     def make_sink(self, context: Context) -> Sink:
         from airflow_workfront.sync.sinks.sql import SqlSink
 
-        return SqlSink(self.table, conn_id=self.sql_conn_id, create_table=self.create_table)
+        return SqlSink(self.table, conn_id=self.sql_conn_id, create_table=self.create_table, mode=self.mode)
 
     def _lineage_output(self) -> tuple[str, str] | None:
         return (f"sql://{self.sql_conn_id}", self.table)
@@ -282,21 +288,26 @@ class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
 
     :param path: Base path, e.g. ``"s3://aws_default@bucket/workfront"`` or ``"file:///data/wf"``. Templated.
     :param storage_conn_id: Connection for the storage when the path does not name one.
+    :param mode: ``"upsert"`` (default), ``"soft_delete"`` or ``"history"``: written into each
+        window's manifest, for the loader to apply; the files are the same in every mode.
     """
 
     template_fields: Sequence[str] = (*_WorkfrontSyncOperator.template_fields, "path")
 
-    def __init__(self, *, path: str, storage_conn_id: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, path: str, storage_conn_id: str | None = None, mode: str = "upsert", **kwargs: Any) -> None:
+        from airflow_workfront.sync.sinks.base import check_mode
+
         super().__init__(**kwargs)
         self.path = path
         self.storage_conn_id = storage_conn_id
+        self.mode = check_mode(mode)
         if kwargs.get("deletes") == "reconcile":
             raise ValueError("WorkfrontToObjectStorageOperator cannot reconcile IDs; use deletes='journal'")
 
     def make_sink(self, context: Context) -> Sink:
         from airflow_workfront.sync.sinks.object_storage import ObjectStorageSink
 
-        return ObjectStorageSink(self.path, conn_id=self.storage_conn_id)
+        return ObjectStorageSink(self.path, conn_id=self.storage_conn_id, mode=self.mode)
 
     def _lineage_output(self) -> tuple[str, str] | None:
         scheme, _, rest = str(self.path).partition("://")

@@ -31,6 +31,7 @@ from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_k
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
 from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
+from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
 from airflow_workfront.sync.summary import SyncSummary
 from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
 
@@ -138,7 +139,8 @@ class SyncEngine:
         )
         if self.deletes == "reconcile" and not sink.supports_reconcile:
             raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
-        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window))
+        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
+                             self._field_kinds() if getattr(sink, "uses_metadata", False) else None))
         log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
 
         if not read_window.is_empty:
@@ -190,6 +192,18 @@ class SyncEngine:
         log.info("%s: Workfront's clock %s is %+.1f s from this machine's; window %s closed after %.1f s of waiting",
                  self.obj_code, report.as_dict()["workfront_now"], report.offset_s, window, report.waited_s)
         return report
+
+    def _field_kinds(self) -> dict[str, str] | None:
+        """Field kinds from the object's ``/metadata`` (one request per run), or ``None`` if unreadable."""
+        read = getattr(self.client, "metadata", None)
+        if read is None:
+            log.info("%s: the client cannot read /metadata; fields are stored as their values look", self.obj_code)
+            return None
+        try:
+            return read_field_kinds(self.client, self.obj_code, self.fields)
+        except Exception as exc:  # types are a nicety: the sync goes on, as before metadata was read
+            log.warning("%s: could not read /metadata (%s); fields are stored as their values look", self.obj_code, exc)
+            return None
 
     def _read_rest(
         self, reader: KeysetReader, remainder: KeyRange, sink: Sink, summary: SyncSummary, stop: threading.Event

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_benchmark_scenario_runs_at_a_tiny_size():
     out = subprocess.run([sys.executable, "benchmarks/run.py", "--sizes", "2500", "--latencies", "0", "--bulk", "150",
-                          "--no-write", "--no-prior-art", "--cost", "20,0.01", "--cost-size", "2500"],
+                          "--no-write", "--no-prior-art", "--no-receiver", "--cost", "20,0.01", "--cost-size", "2500"],
                          capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {line.split("|")[3].strip(): line.split("|")[4].strip() for line in out.stdout.splitlines()

@@ -121,3 +121,25 @@ def test_paging_settings_are_refused_when_the_dag_is_parsed(setting, value):
     with pytest.raises(ValueError, match=rf"sync_tasks \(Workfront connection 'wf_prod'\): {setting} must be .* got {value}"):
         WorkfrontToSqlOperator(task_id="sync_tasks", obj_code="TASK", table="wf_task", sql_conn_id="warehouse",
                                workfront_conn_id="wf_prod", **{setting: value})
+
+
+def test_mode_reaches_the_sink_and_metadata_is_read_once_per_run(fake, warehouse, tmp_path):
+    asked = []
+
+    def metadata(obj_code):
+        asked.append(obj_code)
+        return {"fields": {"name": {"fieldType": "string"}, "status": {"fieldType": "string"},
+                           "lastUpdateDate": {"fieldType": "dateTime"}}}
+
+    fake.metadata = metadata
+    sql_op(mode="history").execute(CONTEXT)
+    assert asked == ["TASK"]
+    assert warehouse.get_records('SELECT COUNT(*) FROM wf_task WHERE "_wf_current"') == [(10,)]
+    op = WorkfrontToObjectStorageOperator(task_id="to_files", obj_code="TASK", path=f"file://{tmp_path}/lake",
+                                          mode="soft_delete")
+    op.execute(CONTEXT)
+    assert asked == ["TASK", "TASK"]
+    d = tmp_path / "lake" / "TASK" / "20260301T050000.000Z_20260301T060000.000Z"
+    assert json.loads((d / "_manifest.json").read_text())["mode"] == "soft_delete"
+    with pytest.raises(ValueError, match="mode must be one of"):
+        sql_op(mode="append")

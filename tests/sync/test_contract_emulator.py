@@ -7,15 +7,16 @@ as the emulator understands them, not as the engine's authors assumed.
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
-import os
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 from fake_workfront import RecordingSink
 
-from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
+from airflow_workfront.sync import SqlSink, SyncEngine, SyncTarget, SyncWindow
 from airflow_workfront.sync.sinks.object_storage import ObjectStorageSink
 
 pytestmark = pytest.mark.emulator
@@ -91,19 +92,14 @@ def client_for(emulator):
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def warehouse(request, tmp_path, create_connection_without_db, monkeypatch):
-    """The warehouse the contract tests sync into: SQLite always, and a real PostgreSQL when
-    WF_TEST_POSTGRES_URI names one (``.ci/run`` starts one; see scripts/test_postgres.sh)."""
+def warehouse(request, tmp_path, create_connection_without_db):
+    """The warehouse the contract tests sync into: SQLite, and a real PostgreSQL (tests/sync/conftest.py)."""
     if request.param == "postgres":
-        uri = os.environ.get("WF_TEST_POSTGRES_URI")
-        if not uri:
-            pytest.skip("no PostgreSQL server configured: set WF_TEST_POSTGRES_URI (scripts/test_postgres.sh start)")
-        pytest.importorskip("airflow.providers.postgres", reason="apache-airflow-providers-postgres is not installed")
-        monkeypatch.setenv("AIRFLOW_CONN_WF_CONTRACT_WH", uri)
-        SqlSink("wf_task", conn_id="wf_contract_wh").hook.run("DROP TABLE IF EXISTS wf_task")
+        conn_id = request.getfixturevalue("postgres_conn_id")
     else:
-        create_connection_without_db("wf_contract_wh", conn_type="sqlite", host=str(tmp_path / "wh.db"))
-    return lambda: SqlSink("wf_task", conn_id="wf_contract_wh")
+        conn_id = "wf_contract_wh"
+        create_connection_without_db(conn_id, conn_type="sqlite", host=str(tmp_path / "wh.db"))
+    return lambda **kw: SqlSink("wf_task", conn_id=conn_id, **kw)
 
 
 def make_tasks(ctl: Control, n: int, start: datetime, step: timedelta) -> list[str]:
@@ -177,7 +173,7 @@ def test_rerun_changes_nothing_and_a_killed_run_converges(ctl, client_for, wareh
             return super().write_page(records, **kw)
 
     with pytest.raises(RuntimeError, match="killed"):
-        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", conn_id="wf_contract_wh"))
+        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", hook=warehouse().hook))
     sink = warehouse()
     first = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
     again = SyncEngine(client, "TASK", fields=["name"]).run(W1, warehouse())
@@ -206,9 +202,15 @@ def test_object_storage_rerun_is_idempotent(ctl, client_for, tmp_path):
     client = client_for(page_size=4)
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
     d = tmp_path / "TASK" / "20260302T085500.000Z_20260302T100000.000Z"  # W1 and its 5-minute lookback
-    first = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
+
+    def rows_by_file():  # every row but the time it was written
+        return {p.name: [{k: v for k, v in json.loads(line).items() if k != "_wf_synced_at"}
+                         for line in gzip.decompress(p.read_bytes()).splitlines()]
+                for p in d.iterdir() if p.name.endswith(".gz")}
+
+    first = rows_by_file()
     SyncEngine(client, "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
-    second = {p.name: p.read_bytes() for p in d.iterdir() if p.name.endswith(".gz")}
+    second = rows_by_file()
     assert first == second and len(first) == math.ceil(9 / 4)
 
 
@@ -227,3 +229,70 @@ def test_partitions_read_in_parallel_with_exact_requests_and_the_concurrency_cap
     assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1 + 1
     stats = ctl.call("GET", "stats")
     assert stats["total"] == s.requests and stats["max_in_flight"] <= 3
+
+
+@pytest.mark.parametrize("mode", ["upsert", "soft_delete", "history"])
+def test_three_windows_of_edits_and_deletes_in_every_mode(ctl, client_for, warehouse, mode):
+    w3 = SyncWindow(W2.end, W2.end + timedelta(hours=1))
+    client = client_for(page_size=2)
+    a, b, c, d = make_tasks(ctl, 4, T0, timedelta(minutes=10))
+
+    def sync(window):
+        ctl.clock(window.end + timedelta(minutes=10))
+        return SyncEngine(client, "TASK", fields=["name"]).run(window, warehouse(mode=mode))
+
+    assert sync(W1).upserted == 4
+    ctl.clock(W2.start + timedelta(minutes=15))
+    ctl.edit("TASK", a, name="a v2")
+    ctl.delete("TASK", b)
+    first, again = sync(W2), sync(W2)
+    assert (first.upserted, first.deleted, again.upserted, again.deleted) == (1, 1, 0, 0)
+    ctl.clock(w3.start + timedelta(minutes=15))
+    ctl.edit("TASK", a, name="a v3")
+    ctl.delete("TASK", c)
+    sync(w3)
+    for window in (W1, W2, w3):  # re-running any window changes nothing, in every mode
+        again = sync(window)
+        assert (again.upserted, again.deleted) == (0, 0), window
+    sink = warehouse(mode=mode)
+    sink.open(SyncTarget("TASK", ("ID",), "lastUpdateDate", W1))
+    rows = sink.hook.get_records('SELECT "ID", name, "_wf_synced_at" FROM wf_task ORDER BY "ID"')
+    assert all(r[2] is not None for r in rows)
+    if mode == "upsert":
+        assert {(r[0], r[1]) for r in rows} == {(a, "a v3"), (d, "task 3")}
+    elif mode == "soft_delete":
+        flags = dict(sink.hook.get_records('SELECT "ID", "_wf_deleted" FROM wf_task'))
+        assert {k: bool(v) for k, v in flags.items()} == {a: False, b: True, c: True, d: False}
+        assert sink.hook.get_records('SELECT COUNT(*) FROM wf_task WHERE "_wf_deleted_at" IS NOT NULL') == [(2,)]
+        assert set(sink.iter_ids()) == {a, d}
+    else:
+        versions = sink.hook.get_records(
+            'SELECT "ID", name, "_wf_valid_from", "_wf_valid_to", "_wf_current", "_wf_deleted", "lastUpdateDate" '
+            'FROM wf_task ORDER BY "ID", "_wf_valid_from"')
+        by_id: dict[str, list] = {}
+        for v in versions:
+            by_id.setdefault(v[0], []).append(v)
+        assert [v[1] for v in by_id[a]] == ["task 0", "a v2", "a v3"]
+        assert all(v[2] == v[6] for v in versions)  # a version starts at its lastUpdateDate
+        assert [v[3] for v in by_id[a]] == [by_id[a][1][2], by_id[a][2][2], None]  # each closed by the next
+        assert [bool(v[4]) for v in by_id[a]] == [False, False, True]
+        for gone in (b, c):  # a delete closes the current version
+            ((_, _, _, valid_to, current, deleted, _),) = by_id[gone]
+            assert valid_to is not None and not current and deleted
+        assert [bool(v[4]) for v in by_id[d]] == [True] and set(sink.iter_ids()) == {a, d}
+
+
+def test_a_name_that_looks_like_a_timestamp_arrives_unchanged_in_both_sinks(ctl, client_for, warehouse, tmp_path):
+    looks = "2020-05-18T17:00:00:000-0600"
+    ctl.clock(T0 + timedelta(minutes=5))
+    ctl.create("TASK", name=looks)
+    ctl.clock(W1.end + timedelta(minutes=10))
+    sink = warehouse()
+    SyncEngine(client_for(), "TASK", fields=["name"]).run(W1, sink)
+    ((name, stamp),) = sink.hook.get_records('SELECT name, "lastUpdateDate" FROM wf_task')
+    stamp = stamp if isinstance(stamp, str) else stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    assert name == looks and stamp.startswith("2026-03-02T09:05:00.")  # the date field alone is converted
+    SyncEngine(client_for(), "TASK", fields=["name"]).run(W1, ObjectStorageSink(f"file://{tmp_path}"))
+    (page,) = (tmp_path / "TASK").glob("*/part-*.jsonl.gz")
+    (row,) = [json.loads(line) for line in gzip.decompress(page.read_bytes()).splitlines()]
+    assert row["name"] == looks and row["lastUpdateDate"] == stamp

@@ -367,3 +367,77 @@ def test_a_partition_failing_before_the_cut_meeting_releases_the_others():
     worker.join(timeout=30)
     assert not worker.is_alive(), "the sync hung waiting for a cut"
     assert len(outcome) == 1 and "injected by the test" in str(outcome[0])
+
+
+class TypedSink(RecordingSink):
+    """A recording sink that asks for field types, and keeps the targets it is opened with."""
+
+    uses_metadata = True
+
+    def __init__(self, targets: list) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def open(self, target):
+        self.targets.append(target)
+
+
+def test_metadata_is_read_once_for_sinks_that_type_fields_and_a_failure_falls_back(caplog):
+    wf = FakeWorkfront()
+    wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x")
+    asked = []
+
+    def metadata(obj_code):
+        asked.append(obj_code)
+        if len(asked) > 1:
+            raise RuntimeError("Workfront said no")
+        return {"data": {"fields": {"name": {"fieldType": "string"}, "DE:Due": {"fieldType": "date"}},
+                         "references": {"project": {"fieldType": "Project"}}}}
+
+    wf.metadata = metadata
+    targets: list = []
+    window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
+    SyncEngine(wf, "TASK").run(window, TypedSink(targets))
+    assert asked == ["TASK"]
+    assert targets[0].field_kinds == {"name": "text", "DE:Due": "timestamp", "project": "json"}
+    SyncEngine(wf, "TASK").run(window, RecordingSink())  # a sink that stores no types: no request
+    assert asked == ["TASK"]
+    SyncEngine(wf, "TASK").run(window, TypedSink(targets))
+    assert targets[1].field_kinds is None and "Workfront said no" in caplog.text
+
+
+def test_requested_custom_fields_the_metadata_does_not_type_are_typed_by_their_param_definitions():
+    wf = FakeWorkfront()
+    wf.add("TASK", date=wf.now - timedelta(minutes=30), name="x", **{"DE:Budget": 10.5})
+    wf.metadata = lambda obj_code: {"fields": {"name": {"fieldType": "string"}}}
+    searched = []
+
+    def search(obj_code, filters=None, fields=None):
+        searched.append((obj_code, filters, fields))
+        return iter([{"name": "Budget", "dataType": "CURC", "displayType": "TEXT"},
+                     {"name": "Due", "dataType": "DATE", "displayType": "DATE"},
+                     {"name": "Tags", "dataType": "TEXT", "displayType": "CHECKBOX"}])
+
+    wf.search = search
+    targets: list = []
+    window = SyncWindow(wf.now - timedelta(hours=1), wf.now)
+    SyncEngine(wf, "TASK", fields=["name", "DE:Budget", "DE:Due", "DE:Tags"]).run(window, TypedSink(targets))
+    assert searched == [("PARAM", {"name": ["Budget", "Due", "Tags"], "name_Mod": "in"},
+                         ["name", "dataType", "displayType"])]
+    assert targets[0].field_kinds == {"name": "text", "DE:Budget": "number", "DE:Due": "timestamp", "DE:Tags": "json"}
+    SyncEngine(wf, "TASK", fields=["name"]).run(window, TypedSink(targets))  # no custom field asked: no PARAM search
+    assert len(searched) == 1
+
+
+def test_a_failed_param_search_keeps_the_metadata_types(caplog):
+    from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
+
+    class Client:
+        def metadata(self, obj_code):
+            return {"fields": {"name": {"fieldType": "string"}}}
+
+        def search(self, *args):
+            raise RuntimeError("PARAM is not served here")
+
+    assert read_field_kinds(Client(), "TASK", ["name", "DE:Budget"]) == {"name": "text"}
+    assert "DE:Budget" in caplog.text and "PARAM is not served here" in caplog.text

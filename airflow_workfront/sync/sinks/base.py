@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,15 +11,37 @@ if TYPE_CHECKING:
     from airflow_workfront.sync.summary import SyncSummary
     from airflow_workfront.sync.window import SyncWindow
 
+#: How a sink keeps rows (``mode=``): ``upsert`` (one row per object, deletes remove it),
+#: ``soft_delete`` (deletes set ``_wf_deleted``), ``history`` (a row per version, type-2 SCD).
+MODES = ("upsert", "soft_delete", "history")
+
+# Bookkeeping columns: fixed names users type in SQL. No Workfront field can take them
+# (column names never start with "_").
+SYNCED_AT, DELETED, DELETED_AT = "_wf_synced_at", "_wf_deleted", "_wf_deleted_at"
+VALID_FROM, VALID_TO, CURRENT = "_wf_valid_from", "_wf_valid_to", "_wf_current"
+
+
+def check_mode(mode: str) -> str:
+    """``mode`` if it is one of :data:`MODES`, else a clear error."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    return mode
+
 
 @dataclass(frozen=True)
 class SyncTarget:
-    """What a run is about to write: object type, requested fields, window and its date field."""
+    """What a run is about to write: object type, requested fields, window and its date field.
+
+    ``field_kinds`` maps field names to kinds (:mod:`~airflow_workfront.sync.sinks.fieldtypes`)
+    from the object's ``/metadata``, read once per run; ``None`` when it could not be read, and
+    sinks then store fields as their values look (never parsing text as a date).
+    """
 
     obj_code: str
     fields: tuple[str, ...]
     date_field: str
     window: SyncWindow
+    field_kinds: Mapping[str, str] | None = None
 
 
 class Sink(ABC):
@@ -33,6 +55,8 @@ class Sink(ABC):
 
     #: Whether :meth:`iter_ids` is implemented (needed for ``deletes="reconcile"``).
     supports_reconcile: bool = False
+    #: Whether the sink types fields from ``/metadata`` (the engine then reads it, one request a run).
+    uses_metadata: bool = False
 
     def open(self, target: SyncTarget) -> None:  # noqa: B027 - optional hook, default does nothing
         """Prepare for a run (create a table, clear a previous run's files...)."""

@@ -1,24 +1,49 @@
-"""SQL sink: upsert synced objects by ``ID`` into a table through any common-sql ``DbApiHook``.
+"""SQL sink: write synced objects into a table through any common-sql ``DbApiHook``.
 
 Works with SQLite (the embedded default) and PostgreSQL, and with any database that speaks
-``INSERT ... ON CONFLICT ... DO UPDATE`` with ``excluded`` (DuckDB, CockroachDB...). The table is
-created when missing, with a column per record key (nested objects and custom fields as JSON text,
-dates as ISO UTC text); new keys seen later add columns. Each page is one transaction.
+``INSERT ... ON CONFLICT ... DO UPDATE`` with ``excluded`` (DuckDB, CockroachDB...). Columns are
+typed from Workfront's ``/metadata`` (:mod:`~airflow_workfront.sync.sinks.fieldtypes`) and named
+collision-free (:mod:`~airflow_workfront.sync.sinks.columns`); the table, its column map and its
+evolution are :mod:`~airflow_workfront.sync.sinks.sql_schema`'s job. Each page is one transaction.
 
-An upsert only replaces a row with a version at least as new (by the window date) and only when
-something differs, so re-running a window changes nothing and a late re-run of an old window
-never overwrites newer data.
+Modes (``mode=``):
+
+- ``upsert`` (default): one row per object. A row is only replaced by a version at least as new
+  (by the window date), and only when something differs, so re-running a window changes nothing
+  and a late re-run of an old window never overwrites newer data. Deletes remove the row.
+- ``soft_delete``: as ``upsert``, but a delete sets ``_wf_deleted`` and ``_wf_deleted_at``.
+- ``history``: a row per version (type-2 slowly changing dimension), keyed by ``ID`` and
+  ``_wf_valid_from`` (the version's date). A newer version closes the one before it
+  (``_wf_valid_to``, ``_wf_current``); a delete closes the current one.
+
+Every row carries ``_wf_synced_at``, when it was last written.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from airflow_workfront.sync.sinks.base import Sink, SyncTarget
-from airflow_workfront.sync.sinks.values import column_name, normalise_record, sql_type
+from airflow_workfront.sync.sinks.base import (
+    CURRENT,
+    DELETED,
+    DELETED_AT,
+    SYNCED_AT,
+    VALID_FROM,
+    VALID_TO,
+    Sink,
+    SyncTarget,
+    check_mode,
+)
+from airflow_workfront.sync.sinks.columns import Column
+from airflow_workfront.sync.sinks.fieldtypes import BOOLEAN, TIMESTAMP, FieldKinds, sql_type
+from airflow_workfront.sync.sinks.sql_schema import SqlSchema, qualified, quote
+from airflow_workfront.sync.sinks.values import converter
+from airflow_workfront.sync.window import iso_ms
 
 if TYPE_CHECKING:
     from airflow.providers.common.sql.hooks.sql import DbApiHook
@@ -29,18 +54,23 @@ log = logging.getLogger(__name__)
 
 _DELETE_CHUNK = 500
 _ID_CHUNK = 5000
+_MAX_PARAMETERS = 30_000  # SQLite allows 32,766 per statement, PostgreSQL 65,535
 
 
 class SqlSink(Sink):
-    """Upsert synced Workfront objects into ``table``.
+    """Write synced Workfront objects into ``table``.
 
-    :param table: Target table, optionally schema-qualified (``analytics.wf_task``).
+    :param table: Target table, optionally schema-qualified (``analytics.wf_task``). Its column
+        map is ``<table>_wf_columns``.
     :param hook: A common-sql ``DbApiHook`` (``SqliteHook``, ``PostgresHook``...).
     :param conn_id: Alternatively, an Airflow connection id whose hook is a ``DbApiHook``.
-    :param create_table: Create the table (and missing columns) when needed (default True).
+    :param create_table: Create the table, its map and missing columns, and widen columns, when
+        needed (default True).
+    :param mode: ``"upsert"`` (default), ``"soft_delete"`` or ``"history"`` (see the module docstring).
     """
 
     supports_reconcile = True
+    uses_metadata = True
 
     def __init__(
         self,
@@ -48,6 +78,7 @@ class SqlSink(Sink):
         hook: DbApiHook | None = None,
         conn_id: str | None = None,
         create_table: bool = True,
+        mode: str = "upsert",
     ) -> None:
         if (hook is None) == (conn_id is None):
             raise ValueError("SqlSink needs exactly one of hook= or conn_id=")
@@ -62,93 +93,226 @@ class SqlSink(Sink):
         self.hook = hook
         self.table = table
         self.create_table = create_table
+        self.mode = check_mode(mode)
         self.dialect = _dialect(hook)
-        self._columns: dict[str, str] | None = None  # column name -> declared type, once known
+        self.schema = SqlSchema(hook, table, self.dialect, self.mode, create_table)
+        self._kinds: FieldKinds | None = None
         self._target: SyncTarget | None = None
+        self._conn: Any = None
+        self._converter_cache: dict[tuple[str, str], Callable[[Any], Any]] = {}
 
     # -- identifiers and SQL text -------------------------------------------------------------
     @property
     def qualified_table(self) -> str:
         """The table name quoted for SQL (each dotted part quoted)."""
-        return ".".join(_quote(p) for p in self.table.split("."))
+        return qualified(self.table)
 
     @property
     def date_column(self) -> str:
         """The column holding the window date (the version used to refuse older overwrites)."""
         assert self._target is not None, "open() first"
-        return column_name(self._target.date_field)
+        return self.schema.columns[self._target.date_field].name
 
-    def upsert_sql(self, columns: Sequence[str]) -> str:
-        """The ``INSERT ... ON CONFLICT("ID") DO UPDATE`` statement for ``columns``."""
+    def column_of(self, field: str) -> str:
+        """The column ``field`` is stored in (after :meth:`open`)."""
+        return self.schema.columns[field].name
+
+    def upsert_sql(
+        self, columns: Sequence[str], bookkeeping: Sequence[str] = (), rows: int = 1, types: Sequence[str] = ()
+    ) -> str:
+        """The ``INSERT ... ON CONFLICT DO UPDATE`` of data ``columns`` and ``bookkeeping`` ones.
+
+        The rows come as ``rows`` rows of parameters, or, given the columns' SQL ``types``
+        (PostgreSQL), as one array literal per column, cast to the column's type and unnested: a
+        page is then one statement with a parameter per column, parsed and planned once. Only data
+        columns decide whether a row changed; bookkeeping ones are set along with them.
+        """
         ph = self.hook.placeholder
-        cols = ", ".join(_quote(c) for c in columns)
-        values = ", ".join(ph for _ in columns)
+        everything = [*columns, *bookkeeping]
+        cols = ", ".join(quote(c) for c in everything)
+        if types:
+            arrays = ", ".join(f"CAST({ph} AS TEXT[])::{t}[]" for t in types)
+            values = f"SELECT * FROM unnest({arrays})"
+        else:
+            values = "VALUES " + ", ".join(["(" + ", ".join(ph for _ in everything) + ")"] * rows)
+        t, d = self.qualified_table, quote(self.date_column)
+        history = self.mode == "history"
+        key = f'"ID", {quote(VALID_FROM)}' if history else '"ID"'
         others = [c for c in columns if c != "ID"]
-        if not others:
-            return f'INSERT INTO {self.qualified_table} ({cols}) VALUES ({values}) ON CONFLICT ("ID") DO NOTHING'
-        t, d = self.qualified_table, _quote(self.date_column)
         distinct = "IS NOT" if self.dialect == "sqlite" else "IS DISTINCT FROM"
-        changed = " OR ".join(f"{t}.{_quote(c)} {distinct} excluded.{_quote(c)}" for c in others)
-        newer = f"{t}.{d} IS NULL OR excluded.{d} > {t}.{d} OR (excluded.{d} = {t}.{d} AND ({changed}))"
-        sets = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in others)
+        changed = " OR ".join(f"{t}.{quote(c)} {distinct} excluded.{quote(c)}" for c in others) or "FALSE"
+        # A version replaces a row only when it is newer, or as new and different; in history mode the
+        # key holds the version, so only a difference counts.
+        when = f"({changed})" if history else (
+            f"{t}.{d} IS NULL OR excluded.{d} > {t}.{d} OR (excluded.{d} = {t}.{d} AND ({changed}))"
+        )
+        sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in [*others, *bookkeeping] if c != VALID_FROM)
+        return f"INSERT INTO {t} ({cols}) {values} ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
+
+    def close_versions_sql(self, n_ids: int) -> str:
+        """History mode: close every open version of these IDs that a later version follows.
+
+        PostgreSQL takes the IDs as one array parameter, SQLite as ``n_ids`` placeholders.
+        """
+        t, ph = self.qualified_table, self.hook.placeholder
+        vf, vt, cur = quote(VALID_FROM), quote(VALID_TO), quote(CURRENT)
+        later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
+        ids = f"= ANY(CAST({ph} AS TEXT[]))" if self.dialect == "postgres" else f"IN ({', '.join([ph] * n_ids)})"
         return (
-            f"INSERT INTO {t} ({cols}) VALUES ({values}) "
-            f'ON CONFLICT ("ID") DO UPDATE SET {sets} WHERE {newer}'
+            f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
+            f'WHERE {t}."ID" {ids} AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
         )
 
     # -- Sink ---------------------------------------------------------------------------------
     def open(self, target: SyncTarget) -> None:
-        """Remember the target and read the table's columns if it exists."""
+        """Remember the target; read (or create) the table and its column map, widening where metadata did."""
         self._target = target
-        self._columns = self._existing_columns()
+        self._kinds = FieldKinds(target.field_kinds, target.date_field, f"table {self.table}")
+        self._converter_cache = {}
+        self.schema.load(self._kinds)
+
+    def _page_columns(self, records: list[dict[str, Any]]) -> list[Column]:
+        """The columns of the fields in ``records`` (``ID`` and the date first), mapping new fields."""
+        assert self._target is not None and self._kinds is not None, "open() first"
+        fields = list(dict.fromkeys(["ID", self._target.date_field, *(k for r in records for k in r)]))
+        new = [f for f in fields if f not in self.schema.columns]
+        if new:
+            self.schema.ensure(self._kinds.for_page(new, records))
+        return [self.schema.columns[f] for f in fields]
+
+    def _converters(self, columns: list[Column]) -> list[Callable[[Any], Any]]:
+        """Per column, the function that makes a value storable (by the field's metadata kind now)."""
+        assert self._kinds is not None
+        server_casts = self.dialect == "postgres"
+        made = []
+        for c in columns:
+            key = (c.field, c.kind)
+            if key not in self._converter_cache:
+                kind = self._kinds.metadata_kind(c.field) or c.kind
+                self._converter_cache[key] = converter(kind, c.kind, c.field, server_casts)
+            made.append(self._converter_cache[key])
+        return made
 
     def write_page(self, records: list[dict[str, Any]], *, partition: int, page: int) -> int:
-        """Upsert one page in one transaction; return rows inserted or changed."""
-        rows = [normalise_record(r) for r in records]
-        columns = list(dict.fromkeys(["ID", self.date_column, *(k for r in rows for k in r)]))
-        self._ensure_columns(columns, rows)
-        sql = self.upsert_sql(columns)
-        params = [tuple(r.get(c) for c in columns) for r in rows]
-        with closing(self.hook.get_conn()) as conn:
+        """Write one page in one transaction; return rows inserted or changed."""
+        if not records:
+            return 0
+        columns = self._page_columns(records)
+        bookkeeping: dict[str, Any] = {SYNCED_AT: iso_ms(datetime.now(timezone.utc))}
+        if self.mode == "soft_delete":
+            bookkeeping.update({DELETED: False, DELETED_AT: None})
+        names = [c.name for c in columns]
+        fields = [c.field for c in columns]
+        history = self.mode == "history"
+        extra = [*bookkeeping, *([VALID_FROM] if history else [])]
+        # Column by column: one converter call per value, in a tight loop.
+        values = [[f(r.get(field)) for r in records] for field, f in zip(fields, self._converters(columns), strict=True)]
+        keys = list(zip(values[0], values[1], strict=True)) if history else values[0]
+        if len(set(keys)) < len(keys):  # one statement cannot touch a row twice: the last one wins
+            last = list({k: i for i, k in enumerate(keys)}.values())
+            values = [[column[i] for i in last] for column in values]
+        n = len(values[0])
+        if self.dialect == "postgres":
+            # One statement per page, an array literal per column: parsed and planned once.
+            types = [sql_type(c.kind, self.dialect) for c in columns]
+            types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
+            arrays = [_array_literal(v) for v in values]
+            arrays += ["{" + ",".join([_array_item(v)] * n) + "}" for v in bookkeeping.values()]
+            arrays += [arrays[1]] if history else []  # the version starts at its date
+            statements = [(self.upsert_sql(names, extra, types=types), arrays)]
+        else:
+            values += [[v] * n for v in bookkeeping.values()] + ([values[1]] if history else [])
+            # Many rows per statement, under SQLite's limit on parameters per statement.
+            rows = list(zip(*values, strict=True))
+            per_statement = max(1, _MAX_PARAMETERS // len(values))
+            statements = [
+                (self.upsert_sql(names, extra, rows=len(chunk)), [v for r in chunk for v in r])
+                for chunk in (rows[i : i + per_statement] for i in range(0, n, per_statement))
+            ]
+        changed = 0
+        with self._transaction() as cur:
+            for sql, params in statements:
+                cur.execute(sql, params)
+                changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else n
+            if history:
+                ids = list(dict.fromkeys(str(r["ID"]) for r in records))
+                params = [_array_literal(ids)] if self.dialect == "postgres" else ids
+                cur.execute(self.close_versions_sql(len(ids)), params)
+        return changed
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor in one transaction.
+
+        The run keeps one connection (closed by :meth:`close`): pages come one at a time, though
+        from several worker threads. SQLite connections cannot cross threads, and cost little to
+        open, so there each call opens its own.
+        """
+        shared = self.dialect != "sqlite"
+        if self._conn is None or not shared:
+            self._conn = self.hook.get_conn()
+        conn = self._conn
+        try:
+            with closing(conn.cursor()) as cur:
+                yield cur
+            conn.commit()
+        except BaseException:
             try:
-                with closing(conn.cursor()) as cur:
-                    cur.executemany(sql, params)
-                    changed = cur.rowcount
-                conn.commit()
-            except BaseException:
                 conn.rollback()
-                raise
-        # Some drivers report -1 for executemany; count the page then.
-        return changed if changed is not None and changed >= 0 else len(rows)
+            finally:  # a connection in an unknown state is not reused
+                self._drop_connection()
+            raise
+        if not shared:
+            self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken connection may fail too; it is gone either way
+                log.debug("closing the SQL connection failed", exc_info=True)
 
     def delete(self, ids: Sequence[str], *, batch: int) -> int:
-        """Delete rows by ID in one transaction; return rows removed."""
+        """Apply deletions in one transaction: remove rows, mark them deleted, or close their current version."""
         if not ids:
             return 0
-        self._ensure_columns(["ID", self.date_column], [])
+        now = iso_ms(datetime.now(timezone.utc))
+        t, ph = self.qualified_table, self.hook.placeholder
         removed = 0
-        with closing(self.hook.get_conn()) as conn:
-            try:
-                with closing(conn.cursor()) as cur:
-                    for i in range(0, len(ids), _DELETE_CHUNK):
-                        chunk = list(ids[i : i + _DELETE_CHUNK])
-                        marks = ", ".join(self.hook.placeholder for _ in chunk)
-                        cur.execute(f'DELETE FROM {self.qualified_table} WHERE "ID" IN ({marks})', chunk)
-                        removed += max(cur.rowcount, 0)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
+        with self._transaction() as cur:
+            for i in range(0, len(ids), _DELETE_CHUNK):
+                chunk = list(ids[i : i + _DELETE_CHUNK])
+                marks = ", ".join(ph for _ in chunk)
+                if self.mode == "upsert":
+                    cur.execute(f'DELETE FROM {t} WHERE "ID" IN ({marks})', chunk)
+                elif self.mode == "soft_delete":
+                    cur.execute(
+                        f"UPDATE {t} SET {quote(DELETED)} = TRUE, {quote(DELETED_AT)} = {ph}, "
+                        f'{quote(SYNCED_AT)} = {ph} WHERE "ID" IN ({marks}) AND NOT {quote(DELETED)}',
+                        [now, now, *chunk],
+                    )
+                else:
+                    cur.execute(
+                        f"UPDATE {t} SET {quote(VALID_TO)} = {ph}, {quote(CURRENT)} = FALSE, "
+                        f"{quote(DELETED)} = TRUE, {quote(SYNCED_AT)} = {ph} "
+                        f'WHERE "ID" IN ({marks}) AND {quote(CURRENT)}',
+                        [now, now, *chunk],
+                    )
+                removed += max(cur.rowcount, 0)
         return removed
 
     def iter_ids(self) -> Iterator[str]:
-        """Yield stored IDs ascending (byte order), in chunks so deletes may run in between."""
-        self._ensure_columns(["ID", self.date_column], [])
+        """Yield the IDs of live objects ascending (byte order), in chunks so deletes may run in between."""
         collate = ' COLLATE "C"' if self.dialect == "postgres" else ""
+        live = {"upsert": "", "soft_delete": f"NOT {quote(DELETED)}", "history": quote(CURRENT)}[self.mode]
         last: str | None = None
         while True:
-            where = f'WHERE "ID"{collate} > {self.hook.placeholder} ' if last is not None else ""
-            sql = f'SELECT "ID" FROM {self.qualified_table} {where}ORDER BY "ID"{collate} LIMIT {_ID_CHUNK}'
+            where = [c for c in (live, f'"ID"{collate} > {self.hook.placeholder}' if last is not None else "") if c]
+            sql = (
+                f'SELECT "ID" FROM {self.qualified_table} {"WHERE " + " AND ".join(where) if where else ""} '
+                f'ORDER BY "ID"{collate} LIMIT {_ID_CHUNK}'
+            )
             rows = self.hook.get_records(sql, parameters=[last] if last is not None else None)
             for (obj_id,) in rows:
                 yield obj_id
@@ -157,56 +321,27 @@ class SqlSink(Sink):
             last = rows[-1][0]
 
     def close(self, summary: SyncSummary) -> None:
-        """Make sure the table exists even when the window was empty."""
-        self._ensure_columns(["ID", self.date_column], [])
-
-    # -- schema -------------------------------------------------------------------------------
-    def _existing_columns(self) -> dict[str, str] | None:
-        """Columns of the table, or ``None`` when it does not exist."""
-        with closing(self.hook.get_conn()) as conn, closing(conn.cursor()) as cur:
-            try:
-                cur.execute(f"SELECT * FROM {self.qualified_table} WHERE 1 = 0")
-            except Exception:  # any driver's "no such table"
-                conn.rollback()
-                return None
-            return {d[0]: "" for d in cur.description or ()}
-
-    def _ensure_columns(self, columns: Sequence[str], rows: list[dict[str, Any]]) -> None:
-        """Create the table or add the columns it lacks, typed from the first non-null value."""
-        known = self._columns or {}
-        missing = [c for c in columns if c not in known]
-        if not missing:
-            return
-        if not self.create_table:
-            raise RuntimeError(
-                f"table {self.table} lacks columns {missing} and create_table=False; add them or enable create_table"
-            )
-
-        def col_type(col: str) -> str:
-            return sql_type(next((r[col] for r in rows if r.get(col) is not None), None))
-
-        statements = []
-        if self._columns is None:
-            # NOT NULL: SQLite would otherwise accept NULL primary keys.
-            defs = ['"ID" TEXT NOT NULL PRIMARY KEY'] + [f"{_quote(c)} {col_type(c)}" for c in missing if c != "ID"]
-            statements.append(f"CREATE TABLE IF NOT EXISTS {self.qualified_table} ({', '.join(defs)})")
-        else:
-            statements += [f"ALTER TABLE {self.qualified_table} ADD COLUMN {_quote(c)} {col_type(c)}" for c in missing]
-        with closing(self.hook.get_conn()) as conn:
-            try:
-                with closing(conn.cursor()) as cur:
-                    for stmt in statements:
-                        cur.execute(stmt)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-        log.info("Table %s: %s", self.table, "; ".join(statements))
-        self._columns = self._existing_columns()
+        """Close the run's connection (the table and its map exist from :meth:`open` on)."""
+        self._drop_connection()
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
+
+
+def _array_item(v: Any) -> str:
+    """One element of a PostgreSQL array literal: ``NULL``, or the value's text, quoted."""
+    if v is None:
+        return "NULL"
+    text = v if isinstance(v, str) else ("true" if v else "false") if isinstance(v, bool) else (
+        json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else str(v))
+    if "\\" in text or '"' in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _array_literal(values: Sequence[Any]) -> str:
+    """A PostgreSQL ``text[]`` literal of one column's values."""
+    return "{" + ",".join(map(_array_item, values)) + "}"
 
 
 def _dialect(hook: Any) -> str:

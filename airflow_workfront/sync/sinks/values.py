@@ -1,56 +1,82 @@
-"""Turning Workfront records into flat rows any destination can store.
+"""Turning Workfront values into what a destination stores, by the field's kind.
 
-Scalars stay as they are, Workfront timestamps become ISO 8601 UTC text
-(``2020-05-18T23:00:00.000Z``, which also sorts correctly as text), and nested objects,
-collections and anything else structured become JSON text.
+Only a field whose kind is ``timestamp`` (from ``/metadata``, or the window's date field) is parsed
+as a date, and becomes ISO 8601 UTC text (``2020-05-18T23:00:00.000Z``, which sorts correctly as
+text and which PostgreSQL reads into ``timestamptz``). Text is never rewritten because of how it
+looks. JSON fields become compact JSON text; numbers and booleans stay as they are.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime, timezone
 from typing import Any
 
+from airflow_workfront.sync.sinks.fieldtypes import JSON, TEXT, TIMESTAMP
 from airflow_workfront.sync.window import iso_ms
 
-# Workfront's response form has a colon before the milliseconds; filters and events use a dot.
-_WF_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[:.]\d{3}(Z|[+-]\d{2}:?\d{2})$")
-_NON_IDENT = re.compile(r"[^0-9A-Za-z_]+")
 
-
-def column_name(key: str) -> str:
-    """A safe column name for a record key: ``DE:Cost Center`` -> ``DE_Cost_Center``."""
-    name = _NON_IDENT.sub("_", key).strip("_")
-    if not name:
-        raise ValueError(f"record key {key!r} gives an empty column name")
-    return name
-
-
-def normalise_value(value: Any) -> Any:
-    """One record value as a storable scalar (see module docstring)."""
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, datetime):
-        return iso_ms(value)
-    if isinstance(value, str):
-        if _WF_TIMESTAMP.match(value):
-            from airflow_workfront.client.dates import parse_wf_utc
-
-            return iso_ms(parse_wf_utc(value))
-        return value
+def to_json_text(value: Any) -> str:
+    """Compact, key-sorted JSON (deterministic, so unchanged values compare equal)."""
     return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
 
 
-def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A record keyed by column name with every value normalised."""
-    return {column_name(k): normalise_value(v) for k, v in record.items()}
+def as_timestamp(value: Any, field: str) -> str:
+    """A date-typed field's value as ISO UTC text; anything that is not a date is a clear error."""
+    from airflow_workfront.client.dates import parse_wf_utc
+
+    if isinstance(value, datetime):
+        return iso_ms(parse_wf_utc(value))
+    if isinstance(value, date):
+        return iso_ms(datetime(value.year, value.month, value.day, tzinfo=timezone.utc))
+    if isinstance(value, str):
+        try:
+            return iso_ms(parse_wf_utc(value))
+        except ValueError:
+            try:  # a date-only value ("2026-03-01") is that day's UTC midnight
+                return as_timestamp(date.fromisoformat(value.strip()), field)
+            except ValueError:
+                pass
+    raise ValueError(f"field {field!r} is a date in Workfront's metadata, but its value is {value!r}")
 
 
-def sql_type(value: Any) -> str:
-    """Column type for a first-seen value: numbers NUMERIC, booleans BOOLEAN, the rest TEXT."""
-    if isinstance(value, bool):
-        return "BOOLEAN"
-    if isinstance(value, int | float):
-        return "NUMERIC"
-    return "TEXT"
+def _fast_timestamp(field: str) -> Callable[[Any], Any]:
+    """Workfront's own timestamp form, with its colon before the milliseconds made a dot (PostgreSQL reads it)."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 28 and value[19] == ":" and value[10] == "T":
+            return f"{value[:19]}.{value[20:]}"
+        return as_timestamp(value, field)
+
+    return convert
+
+
+def converter(kind: str, column_kind: str, field: str, server_casts: bool = False) -> Callable[[Any], Any]:
+    """A function turning ``field``'s values (of ``kind``) into what a ``column_kind`` column takes.
+
+    Built once per column, so the per-value work is one call. ``server_casts`` is for PostgreSQL,
+    which receives text and casts it to the column type itself: Workfront timestamps then go as
+    they came (only the colon before the milliseconds made a dot), and nested values stay nested
+    until they are written out as JSON.
+    """
+    if kind == TIMESTAMP:
+        fast = server_casts and column_kind == TIMESTAMP
+        stamp = _fast_timestamp(field) if fast else lambda v: as_timestamp(v, field)
+        return lambda v: None if v is None else stamp(v)
+    if kind == JSON:
+        if server_casts and column_kind == JSON:
+            return lambda v: v
+        return lambda v: None if v is None else to_json_text(v)
+    to_text = column_kind == TEXT
+
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return ("true" if value else "false") if to_text else value
+        if isinstance(value, int | float) and not to_text:
+            return value
+        return str(value) if isinstance(value, int | float) else to_json_text(value)
+
+    return convert

@@ -1,0 +1,147 @@
+"""``make bench`` (second part): how fast the SQL sink writes into PostgreSQL, next to how fast the sync reads.
+
+The emulator (own process) holds N tasks. The sync reads them once into a sink that only keeps
+the pages (the read rate), then those same pages are written with ``SqlSink`` into a fresh
+PostgreSQL table, in ``upsert`` and in ``history`` mode (the write rates), page by page as the
+engine hands them over. The target: writing takes at most twice as long as reading. Last, the
+whole sync runs into PostgreSQL in each mode (end to end: the engine reads the next pages while
+the sink writes one), next to the same sync into a sink that keeps nothing.
+
+    .venv/bin/python benchmarks/sink_rate.py                 # N = 100,000, PostgreSQL on 127.0.0.1:5432/test
+    .venv/bin/python benchmarks/sink_rate.py --size 5000 --postgres postgresql://user@host:5432/db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+API_KEY = "bench-key"
+CLOCK = "2026-03-02T10:00:00Z"
+FIELDS = ["ID", "name", "status", "projectID", "plannedCompletionDate", "percentComplete", "priority"]
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def sync_into(base_url: str, sink) -> float:
+    """Seconds for one sync of the benchmark window into ``sink``."""
+    from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
+    from airflow_workfront.sync import SyncEngine, SyncWindow
+
+    client = WorkfrontClient(ClientConfig(host=base_url, auth=ApiKeyAuth(API_KEY)))
+    window = SyncWindow(datetime(2026, 3, 2, 8, tzinfo=timezone.utc), datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+    try:
+        started = time.perf_counter()
+        SyncEngine(client, "TASK", FIELDS, deletes="none").run(window, sink)
+        return time.perf_counter() - started
+    finally:
+        client.close()
+
+
+def keeping_sink(keep: bool = True):
+    """A sink that keeps the pages it is given (or only counts them)."""
+    from airflow_workfront.sync.sinks.base import Sink
+
+    class KeepingSink(Sink):
+        uses_metadata = True
+
+        def __init__(self) -> None:
+            self.pages: list[list[dict]] = []
+            self.kinds = None
+
+        def open(self, target):
+            self.kinds = target.field_kinds
+
+        def write_page(self, records, *, partition, page):
+            if keep:
+                self.pages.append(records)
+            return len(records)
+
+        def delete(self, ids, *, batch):
+            return 0
+
+    return KeepingSink()
+
+
+def write_pages(pages: list[list[dict]], kinds: dict | None, mode: str, conn_id: str) -> float:
+    """Seconds to write ``pages`` into a fresh table in ``mode``, opening the sink as a run does."""
+    from airflow_workfront.sync import SqlSink, SyncTarget, SyncWindow
+
+    table = f"wf_bench_{mode}_{uuid.uuid4().hex[:8]}"
+    sink = SqlSink(table, conn_id=conn_id, mode=mode)
+    sink.hook.get_records("SELECT 1")  # the driver's first-use imports: paid once per task, not per row
+    window = SyncWindow(datetime(2026, 3, 2, 8, tzinfo=timezone.utc), datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+    try:
+        started = time.perf_counter()
+        sink.open(SyncTarget("TASK", tuple(FIELDS), "lastUpdateDate", window, kinds))
+        for n, page in enumerate(pages):
+            sink.write_page(page, partition=0, page=n)
+        sink.close(None)  # type: ignore[arg-type]  # the SQL sink reads nothing from the summary
+        seconds = time.perf_counter() - started
+        (rows,) = sink.hook.get_records(f'SELECT COUNT(*) FROM "{table}"')[0]
+        assert rows == sum(map(len, pages)), f"{table} holds {rows} rows"
+    finally:
+        sink.hook.run(f'DROP TABLE IF EXISTS "{table}"; DROP TABLE IF EXISTS "{table}_wf_columns"')
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="tasks to read and write")
+    parser.add_argument("--postgres", default=os.environ.get("WF_TEST_POSTGRES_URI", DEFAULT_POSTGRES))
+    args = parser.parse_args()
+    os.environ["AIRFLOW_CONN_WF_BENCH_PG"] = args.postgres
+
+    from airflow_workfront.emulator.testing import EmulatorProcess
+    from airflow_workfront.sync import SqlSink
+
+    emulator = EmulatorProcess("--seed", "empty", "--seed-size", str(args.size), "--clock", CLOCK, api_key=API_KEY)
+    try:
+        kept = keeping_sink()
+        read_s = sync_into(emulator.base_url, kept)
+        pages, kinds = kept.pages, kept.kinds
+        n = sum(map(len, pages))
+        try:
+            writes = {mode: write_pages(pages, kinds, mode, "wf_bench_pg") for mode in ("upsert", "history")}
+        except Exception as exc:  # no server: say so, as the other benchmarks do for what they cannot run
+            print(f"SQL sink write rate: not run ({type(exc).__name__}: {str(exc)[:200]})")
+            return 0
+        del pages
+        nothing_s = sync_into(emulator.base_url, keeping_sink(keep=False))
+        end_to_end = {}
+        for mode in ("upsert", "history"):
+            table = f"wf_bench_e2e_{mode}_{uuid.uuid4().hex[:8]}"
+            sink = SqlSink(table, conn_id="wf_bench_pg", mode=mode)
+            try:
+                end_to_end[mode] = sync_into(emulator.base_url, sink)
+            finally:
+                sink.hook.run(f'DROP TABLE IF EXISTS "{table}"; DROP TABLE IF EXISTS "{table}_wf_columns"')
+    finally:
+        emulator.stop()
+    print(f"\nSQL sink into PostgreSQL, {n:,} tasks, fields {','.join(FIELDS)}\n")
+    print("| step | seconds | rows/s | vs reading |")
+    print("|---|---|---|---|")
+    print(f"| sync reads from the emulator | {read_s:.2f} | {n / read_s:,.0f} | 1.00x |")
+    for mode, seconds in writes.items():
+        print(f"| SqlSink writes, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} | {seconds / read_s:.2f}x |")
+    print(f"| whole sync into a sink that keeps nothing | {nothing_s:.2f} | {n / nothing_s:,.0f} | |")
+    for mode, seconds in end_to_end.items():
+        print(f"| whole sync into PostgreSQL, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} "
+              f"| {seconds / nothing_s:.2f}x the sync into nothing |")
+    met = all(s <= 2 * read_s for s in writes.values())
+    print(f"\ntarget: writing takes at most 2x reading: {'met' if met else 'NOT met'}")
+    print(json.dumps({"tasks": n, "read_s": round(read_s, 3), **{f"{m}_s": round(s, 3) for m, s in writes.items()},
+                      "sync_nothing_s": round(nothing_s, 3),
+                      **{f"sync_{m}_s": round(s, 3) for m, s in end_to_end.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
