@@ -103,6 +103,7 @@ def main() -> int:
     from airflow_workfront.sync import SqlSink
 
     emulator = EmulatorProcess("--seed", "empty", "--seed-size", str(args.size), "--clock", CLOCK, api_key=API_KEY)
+    emulator.control.advance_clock(10)  # the sync reads a window once Workfront's clock has passed its end
     try:
         kept = keeping_sink()
         read_s = sync_into(emulator.base_url, kept)

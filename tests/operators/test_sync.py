@@ -139,7 +139,7 @@ def test_mode_reaches_the_sink_and_metadata_is_read_once_per_run(fake, warehouse
                                           mode="soft_delete")
     op.execute(CONTEXT)
     assert asked == ["TASK", "TASK"]
-    d = tmp_path / "lake" / "TASK" / "20260301T050000.000Z_20260301T060000.000Z"
+    d = tmp_path / "lake" / "TASK" / "20260301T045500.000Z_20260301T060000.000Z"  # with the 5-minute lookback
     assert json.loads((d / "_manifest.json").read_text())["mode"] == "soft_delete"
     with pytest.raises(ValueError, match="mode must be one of"):
         sql_op(mode="append")
