@@ -49,6 +49,20 @@ def test_connection_form_fields_are_declared_and_secrets_are_masked():
     assert CONN_FIELDS["auth_type"]["schema"]["enum"] == AUTH_TYPES
 
 
+def test_airflow_masks_exactly_the_secret_connection_fields():
+    """A field Airflow's masker hides shows and saves as ``***`` in the form: only secrets may be hidden."""
+    from airflow._shared.secrets_masker import DEFAULT_SENSITIVE_FIELDS, should_hide_value_for_key
+
+    assert {"token", "secret", "password", "api_key"} <= DEFAULT_SENSITIVE_FIELDS  # the list this test is about
+    for name, spec in CONN_FIELDS.items():
+        secret = spec["schema"].get("format") == "password"
+        hidden = should_hide_value_for_key(name)
+        assert hidden == secret, f"{name}: Airflow masks it: {hidden}; declared a secret: {secret}"
+        # the legacy form's prefixed key is masked the same way
+        assert should_hide_value_for_key(f"extra__workfront__{name}") == secret, name
+    assert "ims_endpoint" in CONN_FIELDS and "ims_token_url" not in CONN_FIELDS
+
+
 @pytest.mark.slow
 def test_airflow_providers_list_cli_shows_the_provider(tmp_path):
     env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}

@@ -35,7 +35,7 @@ class WorkfrontHook(BaseHook):
     ``auth_type=api_key`` or the password for ``auth_type=session`` (with ``login`` as username);
     every other setting lives in the extras declared in the provider info (``auth_type``,
     ``api_version``, ``client_id``, ``client_secret``, ``private_key``, ``customer_id``,
-    ``user_id``, ``refresh_token``, ``ims_org_id``, ``ims_token_url``, ``ims_scopes``,
+    ``user_id``, ``refresh_token``, ``ims_org_id``, ``ims_endpoint``, ``ims_scopes``,
     ``timeout``, ``max_retries``, ``max_concurrency``, ``verify_ssl``).
     """
 
