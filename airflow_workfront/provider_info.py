@@ -87,7 +87,8 @@ CONNECTION_TYPE = {
             "host": "https://acme.my.workfront.com",
             "login": "only for auth_type=session",
             "password": "API key (api_key) or password (session)",
-            "port": "leave empty for Workfront cloud",
+            # Airflow 3.3.2's Test button rejects a connection without a port (apache/airflow#73298).
+            "port": "443 for Workfront cloud; the emulator's port locally",
             "api_version": "v21.0",
             "auth_type": "api_key",
         },

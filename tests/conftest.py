@@ -15,6 +15,25 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = os.path.join(_AIRFLOW_HOME, "dags")
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/airflow.db"
 os.environ.setdefault("AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP", "airflow_workfront.*")
 
+import socket  # noqa: E402
+
+# The machine's PostgreSQL (loopback, trust auth, database ``test``), when one answers there and
+# WF_TEST_POSTGRES_URI does not name another (set it empty to skip PostgreSQL); without one, the
+# PostgreSQL tests skip and say so.
+LOCAL_POSTGRES_URI = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _local_postgres_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+if os.environ.get("WF_TEST_POSTGRES_URI") is None and _local_postgres_answers():
+    os.environ["WF_TEST_POSTGRES_URI"] = LOCAL_POSTGRES_URI
+
 import json  # noqa: E402
 
 import pytest  # noqa: E402
@@ -64,3 +83,19 @@ def run_dag(airflow_db, tmp_path):
         return dag.test(**test_kwargs)
 
     return _run
+
+
+# WF_TEST_REQUIRE=postgres,browser (set by .ci/run) turns a skip of a test with that marker into a
+# failure, so CI cannot pass without running them.
+REQUIRED_MARKERS = {m.strip() for m in os.environ.get("WF_TEST_REQUIRE", "").split(",") if m.strip()}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    required = sorted(REQUIRED_MARKERS & {m.name for m in item.iter_markers()})
+    if report.skipped and required:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but WF_TEST_REQUIRE asks for every {'/'.join(required)} test to run: {reason}"

@@ -140,10 +140,11 @@ def test_postgres_statement_uses_is_distinct_from_and_excluded():
     assert '"analytics"."wf_task"."name" IS DISTINCT FROM excluded."name"' in sql
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(
     not os.environ.get("WF_TEST_POSTGRES_URI"),
-    reason="no PostgreSQL server configured: set WF_TEST_POSTGRES_URI=postgresql://user:pass@host/db "
-    "(and install apache-airflow-providers-postgres) to run the PostgreSQL upsert test",
+    reason="no PostgreSQL server: none answers on 127.0.0.1:5432 and WF_TEST_POSTGRES_URI is unset "
+    "(set it to postgresql://user:pass@host/db to use another)",
 )
 def test_postgres_upserts(monkeypatch):
     pytest.importorskip("airflow.providers.postgres", reason="apache-airflow-providers-postgres is not installed")
