@@ -26,8 +26,11 @@ API_KEY=wheel-test-key
 
 say() { echo "[test_wheel airflow==$AIRFLOW_VERSION] $*"; }
 cleanup() {
-  [ -n "$EMULATOR_PID" ] && kill "$EMULATOR_PID" 2>/dev/null && wait "$EMULATOR_PID" 2>/dev/null
+  local status=$?
+  set +e
+  if [ -n "$EMULATOR_PID" ]; then kill "$EMULATOR_PID" 2>/dev/null; wait "$EMULATOR_PID" 2>/dev/null; fi
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 fail() {

@@ -119,10 +119,22 @@ class WorkfrontHook(BaseHook):
 
 
 async def _aget_connection(conn_id: str) -> Connection:
-    """Fetch a connection from async code without blocking the loop."""
+    """Fetch a connection from async code without blocking the loop.
+
+    ``dag.test()`` and ``airflow dags test`` run triggers with in-process comms that answer only
+    synchronous requests, so there the async lookup misses connections kept in the metadata
+    database; the synchronous lookup, in a thread, finds them.
+    """
+    import asyncio
+
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
     try:
-        from airflow.providers.common.compat.connection import get_async_connection
-    except ImportError:  # common-compat is optional; the SDK has its own async lookup
-        return await BaseHook.aget_connection(conn_id)
-    return await get_async_connection(conn_id)
+        try:
+            from airflow.providers.common.compat.connection import get_async_connection
+        except ImportError:  # common-compat is optional; the SDK has its own async lookup
+            return await BaseHook.aget_connection(conn_id)
+        return await get_async_connection(conn_id)
+    except AirflowNotFoundException:
+        return await asyncio.to_thread(BaseHook.get_connection, conn_id)
 

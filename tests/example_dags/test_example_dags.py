@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_dags"
+# What the docs tell users to create (docs/quickstart.md); host and password of workfront_default
+# point at the emulator in each test. The warehouse one is tests/sync/test_example_dag.py's.
+EXAMPLE_CONNECTIONS = {
+    "workfront_default": {"conn_type": "workfront"},
+    "workfront_webhook": {"conn_type": "generic", "password": "hook-token-5678"},
+}
 
 
 def load_module(name: str):
@@ -33,6 +41,41 @@ def xcom(dag_run, task_id: str):
         return json.loads(row.value) if isinstance(row.value, str) and row.value[:1] in "[{" else row.value
 
 
+@pytest.fixture(params=["env", "db"])
+def connections(request, emulator, airflow_db, monkeypatch):
+    """Every connection the examples need, kept the way ``request.param`` says.
+
+    ``env``: ``AIRFLOW_CONN_*`` environment variables. ``db``: rows in the metadata database, as
+    ``airflow connections add`` or the UI write them (no environment variable shadows them).
+    Returns ``add(conn_id, **fields)`` to add or replace one.
+    """
+    from airflow.models.connection import Connection
+    from airflow.utils.session import create_session
+
+    added: list[str] = []
+
+    def add(conn_id: str, **fields) -> None:
+        monkeypatch.delenv(f"AIRFLOW_CONN_{conn_id.upper()}", raising=False)
+        if request.param == "env":
+            monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(fields))
+            return
+        with create_session() as session:
+            session.query(Connection).filter(Connection.conn_id == conn_id).delete()
+            session.add(Connection(conn_id=conn_id, **fields))
+        added.append(conn_id)
+
+    for conn_id, fields in EXAMPLE_CONNECTIONS.items():
+        add(conn_id, **{**fields, "host": emulator.base_url, "password": emulator.api_key}
+            if conn_id == "workfront_default" else fields)
+    yield add
+    with create_session() as session:
+        session.query(Connection).filter(Connection.conn_id.in_(added)).delete()
+
+
+def succeeded(dag_run) -> bool:
+    return str(dag_run.state).endswith("success")
+
+
 def test_dagbag_imports_every_example_without_errors():
     from airflow.dag_processing.dagbag import DagBag
 
@@ -48,27 +91,27 @@ def test_dagbag_imports_every_example_without_errors():
 
 @pytest.mark.emulator
 @pytest.mark.dag
-def test_bulk_csv_creates_the_tasks_and_recalculates(run_dag, emulator_conn):
+def test_bulk_csv_creates_the_tasks_and_recalculates(run_dag, emulator, connections):
     dag_run = run_dag(load("example_workfront_bulk_csv"))
-    assert str(dag_run.state).endswith("success")
+    assert succeeded(dag_run)
     project = xcom(dag_run, "create_project")
     summary = xcom(dag_run, "bulk_create_tasks")
     assert summary["succeeded"] == 6 and summary["requests"] == 1
-    tasks = [t for t in emulator_conn.control.list_objects("TASK") if t.get("projectID") == project["ID"]]
+    tasks = [t for t in emulator.control.list_objects("TASK") if t.get("projectID") == project["ID"]]
     assert sorted(t["name"] for t in tasks)[0] == "Build pipeline"
-    stored = emulator_conn.control.get_object("PROJ", project["ID"])
+    stored = emulator.control.get_object("PROJ", project["ID"])
     assert stored["plannedStartDate"].startswith("2026-04-01") and stored["plannedCompletionDate"].startswith("2026-05-04")
 
 
 @pytest.mark.emulator
 @pytest.mark.dag
-def test_move_tasks_moves_not_started_tasks(run_dag, emulator_conn):
-    control = emulator_conn.control
+def test_move_tasks_moves_not_started_tasks(run_dag, emulator, connections):
+    control = emulator.control
     projects = {p["name"]: p["ID"] for p in control.list_objects("PROJ")}
     before = [t["ID"] for t in control.list_objects("TASK")
               if t.get("projectID") == projects["Project A"] and t["status"] == "NEW"]
     dag_run = run_dag(load("example_workfront_move_tasks"))
-    assert str(dag_run.state).endswith("success")
+    assert succeeded(dag_run)
     assert sorted(xcom(dag_run, "find_tasks")) == sorted(before)
     moved = {t["ID"]: t["projectID"] for t in control.list_objects("TASK") if t["ID"] in before}
     assert set(moved.values()) == {projects["Project B"]}
@@ -76,35 +119,80 @@ def test_move_tasks_moves_not_started_tasks(run_dag, emulator_conn):
 
 @pytest.mark.emulator
 @pytest.mark.dag
-def test_issue_status_waits_for_a_completed_issue_then_updates_tasks(run_dag, emulator_conn):
+@pytest.mark.parametrize("completed", ["before the run", "while the sensor is deferred"])
+def test_issue_status_waits_for_a_completed_issue_then_updates_tasks(run_dag, emulator, connections, completed):
     from datetime import timedelta
 
     import pendulum
 
-    control = emulator_conn.control
+    control = emulator.control
     start = pendulum.parse(control.clock_now())
     issue = next(i for i in control.list_objects("OPTASK") if i["status"] != "CPL")
     control.advance_clock(60)
-    control.edit_object("OPTASK", issue["ID"], {"status": "CPL"})
     dag = load("example_workfront_issue_status")
+    if completed == "before the run":
+        control.edit_object("OPTASK", issue["ID"], {"status": "CPL"})
+    else:
+        # The sensor's first poke finds nothing and defers; the trigger (run in line by dag.test,
+        # as by `airflow dags test`) polls every second and sees the issue completed after its
+        # first poll.
+        dag.get_task("wait_for_completed_issues").poke_interval = 1
+        completer = threading.Thread(target=_complete_after_polls, args=(control, issue["ID"], 2), daemon=True)
+        completer.start()
     dag_run = run_dag(dag, logical_date=start + timedelta(hours=1))
-    assert str(dag_run.state).endswith("success")
+    assert succeeded(dag_run)
+    assert [e["objID"] for e in xcom(dag_run, "wait_for_completed_issues")["entries"]] == [issue["ID"]]
     open_tasks = [t for t in control.list_objects("TASK") if t.get("projectID") == issue["projectID"] and t["status"] != "CPL"]
     assert open_tasks and all(t["priority"] == 4 for t in open_tasks)
     assert xcom(dag_run, "raise_priority")["succeeded"] == len(open_tasks)
 
 
+def _journal_searches(control) -> int:
+    return sum(n for route, n in control.stats()["by_route"].items() if "jrnle/search" in route.lower())
+
+
+def _complete_after_polls(control, issue_id: str, polls: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while _journal_searches(control) < polls and time.monotonic() < deadline:
+        time.sleep(0.1)
+    control.edit_object("OPTASK", issue_id, {"status": "CPL"})
+
+
 @pytest.mark.emulator
 @pytest.mark.dag
-def test_event_subscription_is_created_used_and_deleted(run_dag, emulator_conn, create_connection_without_db):
-    create_connection_without_db("workfront_webhook", conn_type="generic", password="hook-token-5678")
+def test_event_subscription_is_created_used_and_deleted(run_dag, emulator, connections):
     dag_run = run_dag(load("example_workfront_event_subscription"),
                       run_conf={"webhook_url": "http://127.0.0.1:9/hook"})
-    assert str(dag_run.state).endswith("success")
+    assert succeeded(dag_run)
     sub_id = xcom(dag_run, "subscribe")
     assert [s["id"] for s in xcom(dag_run, "check")] == [sub_id]
     assert xcom(dag_run, "unsubscribe") == {"id": sub_id, "deleted": True}
-    assert emulator_conn.emulator.event_subscriptions.subscriptions == {}
+    assert emulator.emulator.event_subscriptions.subscriptions == {}
+
+
+@pytest.mark.emulator
+@pytest.mark.dag
+def test_asset_watcher_dag_runs_green_on_its_own(run_dag, emulator, connections):
+    dag_run = run_dag(load("example_workfront_asset_watcher"))
+    assert succeeded(dag_run)
+    assert xcom(dag_run, "react") == []
+
+
+@pytest.mark.emulator
+@pytest.mark.dag
+@pytest.mark.parametrize("example", ["example_workfront_bulk_csv", "example_workfront_move_tasks",
+                                     "example_workfront_issue_status", "example_workfront_event_subscription"])
+def test_an_example_fails_when_workfront_refuses_its_key(run_dag, emulator, connections, example):
+    connections("workfront_default", conn_type="workfront", host=emulator.base_url, password="a-wrong-api-key")
+    dag_run = run_dag(load(example), **({"logical_date": pendulum_now(emulator)}
+                                        if example == "example_workfront_issue_status" else {}))
+    assert str(dag_run.state).endswith("failed")
+
+
+def pendulum_now(emulator):
+    import pendulum
+
+    return pendulum.parse(emulator.control.clock_now())
 
 
 @pytest.mark.emulator
