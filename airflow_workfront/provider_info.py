@@ -121,4 +121,5 @@ PROVIDER_INFO: dict = {
         for kind, modules in _MODULES.items()
     },
     "connection-types": [CONNECTION_TYPE],
+    "extra-links": ["airflow_workfront.operators.links.WorkfrontObjectLink"],
 }

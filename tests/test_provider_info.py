@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -63,15 +64,20 @@ def test_airflow_masks_exactly_the_secret_connection_fields():
     assert "ims_endpoint" in CONN_FIELDS and "ims_token_url" not in CONN_FIELDS
 
 
+def _readme_providers_sample() -> list[str]:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("`airflow providers list` shows it:", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return [line.rstrip() for line in block.splitlines() if line.strip()]
+
+
 @pytest.mark.slow
-def test_airflow_providers_list_cli_shows_the_provider(tmp_path):
+def test_readme_shows_the_real_airflow_providers_list_output(tmp_path):
     env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    out = subprocess.run(
-        [sys.executable, "-m", "airflow", "providers", "list", "--output", "plain"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    out = subprocess.run([sys.executable, "-m", "airflow", "providers", "list"], capture_output=True, text=True,
+                         env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "airflow-provider-workfront" in out.stdout
+    real = [line.rstrip() for line in out.stdout.splitlines()]
+    assert any(line.startswith("airflow-provider-workfront ") for line in real)
+    header, rule, ours = _readme_providers_sample()
+    assert real[:2] == [header, rule]
+    assert ours in real

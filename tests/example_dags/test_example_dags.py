@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import re
+import shlex
 import threading
 import time
 from pathlib import Path
@@ -12,12 +14,21 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_dags"
-# What the docs tell users to create (docs/quickstart.md); host and password of workfront_default
-# point at the emulator in each test. The warehouse one is tests/sync/test_example_dag.py's.
-EXAMPLE_CONNECTIONS = {
-    "workfront_default": {"conn_type": "workfront"},
-    "workfront_webhook": {"conn_type": "generic", "password": "hook-token-5678"},
-}
+QUICKSTART = EXAMPLES.parent / "docs" / "quickstart.md"
+
+
+def documented_connections() -> dict[str, dict]:
+    """The connections docs/quickstart.md tells users to create for the examples, by conn_id."""
+    found = {}
+    for line in QUICKSTART.read_text().splitlines():
+        if line.startswith("airflow connections add "):
+            conn_id, *options = shlex.split(line)[3:]
+            fields = {flag.removeprefix("--").replace("-", "_"): value
+                      for flag, value in zip(options[::2], options[1::2], strict=True)}
+            # --conn-type is conn_type, --conn-host is host...: the names Connection takes
+            found[conn_id] = {(k if k == "conn_type" else k.removeprefix("conn_")): int(v) if k == "conn_port" else v
+                              for k, v in fields.items()}
+    return found
 
 
 def load_module(name: str):
@@ -42,7 +53,7 @@ def xcom(dag_run, task_id: str):
 
 
 @pytest.fixture(params=["env", "db"])
-def connections(request, emulator, airflow_db, monkeypatch):
+def connections(request, emulator, airflow_db, monkeypatch, tmp_path):
     """Every connection the examples need, kept the way ``request.param`` says.
 
     ``env``: ``AIRFLOW_CONN_*`` environment variables. ``db``: rows in the metadata database, as
@@ -64,9 +75,12 @@ def connections(request, emulator, airflow_db, monkeypatch):
             session.add(Connection(conn_id=conn_id, **fields))
         added.append(conn_id)
 
-    for conn_id, fields in EXAMPLE_CONNECTIONS.items():
-        add(conn_id, **{**fields, "host": emulator.base_url, "password": emulator.api_key}
-            if conn_id == "workfront_default" else fields)
+    for conn_id, fields in documented_connections().items():
+        if conn_id == "workfront_default":  # this test session's emulator
+            fields = {**fields, "host": "http://127.0.0.1", "port": emulator.port, "password": emulator.api_key}
+        elif fields["conn_type"] == "sqlite":
+            fields = {**fields, "host": str(tmp_path / "warehouse.db")}
+        add(conn_id, **fields)
     yield add
     with create_session() as session:
         session.query(Connection).filter(Connection.conn_id.in_(added)).delete()
@@ -76,10 +90,15 @@ def succeeded(dag_run) -> bool:
     return str(dag_run.state).endswith("success")
 
 
-def test_dagbag_imports_every_example_without_errors():
+@pytest.fixture(scope="module")
+def dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(EXAMPLES))
+    return DagBag(dag_folder=str(EXAMPLES))
+
+
+def test_dagbag_imports_every_example_without_errors(dagbag):
+    bag = dagbag
     assert bag.import_errors == {}
     assert len(bag.dags) == len(list(EXAMPLES.glob("example_*.py"))) >= 6
     for dag in bag.dags.values():
@@ -87,6 +106,33 @@ def test_dagbag_imports_every_example_without_errors():
         for task in dag.tasks:
             if type(task).__module__.startswith("airflow_workfront") and "Sensor" not in type(task).__name__:
                 assert task.pool == "workfront_api", (dag.dag_id, task.task_id)
+
+
+def test_every_connection_an_example_uses_is_documented_with_a_command(dagbag):
+    used = set()
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            used |= {getattr(task, name) for name in ("workfront_conn_id", "sql_conn_id") if hasattr(task, name)}
+    for path in EXAMPLES.glob("example_*.py"):
+        used |= set(re.findall(r"\bconn\.(\w+)", path.read_text()))
+    assert used == set(documented_connections()), "docs/quickstart.md section 6 must list exactly these"
+
+
+@pytest.mark.emulator
+@pytest.mark.dag
+@pytest.mark.slow
+# tests/sync/test_example_dag.py runs it with connections in environment variables
+@pytest.mark.parametrize("connections", ["db"], indirect=True)
+def test_sync_example_runs_green_with_connections_in_the_database(run_dag, emulator, connections):
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    emulator.control.set_clock(end.isoformat())  # the demo seed's timestamps fall in the hour before
+    emulator.control.reset("demo")
+    emulator.control.set_clock((end + timedelta(minutes=1)).isoformat())
+    dag_run = run_dag(load("example_workfront_sync"), logical_date=end)
+    assert succeeded(dag_run)
+    assert xcom(dag_run, "sync_task")["upserted"] == len(emulator.control.list_objects("TASK")) > 0
 
 
 @pytest.mark.emulator
@@ -181,11 +227,12 @@ def test_asset_watcher_dag_runs_green_on_its_own(run_dag, emulator, connections)
 @pytest.mark.emulator
 @pytest.mark.dag
 @pytest.mark.parametrize("example", ["example_workfront_bulk_csv", "example_workfront_move_tasks",
-                                     "example_workfront_issue_status", "example_workfront_event_subscription"])
+                                     "example_workfront_issue_status", "example_workfront_event_subscription",
+                                     "example_workfront_sync"])
 def test_an_example_fails_when_workfront_refuses_its_key(run_dag, emulator, connections, example):
     connections("workfront_default", conn_type="workfront", host=emulator.base_url, password="a-wrong-api-key")
-    dag_run = run_dag(load(example), **({"logical_date": pendulum_now(emulator)}
-                                        if example == "example_workfront_issue_status" else {}))
+    dated = example in ("example_workfront_issue_status", "example_workfront_sync")
+    dag_run = run_dag(load(example), **({"logical_date": pendulum_now(emulator)} if dated else {}))
     assert str(dag_run.state).endswith("failed")
 
 
