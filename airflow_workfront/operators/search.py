@@ -71,7 +71,7 @@ class WorkfrontSearchOperator(WorkfrontBaseOperator):
         self.log_requests()
         self.log.info("%s: %d %s objects", self.task_id, len(rows), self.obj_code)
         if rows:
-            first = rows[0]["ID"] if self.return_records else rows[0]
+            first = str(rows[0]["ID"] if self.return_records else rows[0])
             self.workfront_ui_url = ui_url(self.hook.config.base_url, self.obj_code, first)
         return rows
 
