@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 AIRFLOW_VERSION ?= 3.3.2
 # ...and the lowest one pyproject.toml accepts; `make test-wheel-floor` (run by CI) proves it works.
 AIRFLOW_FLOOR ?= 3.2.2
-# What Airflow's constraints file would pin for the floor (3.2 fails to start with pydantic 2.14).
-AIRFLOW_FLOOR_PINS ?= "pydantic<2.14"
+# What Airflow's constraints file would pin for the floor (3.2 cannot run tasks with pydantic 2.13 or newer).
+AIRFLOW_FLOOR_PINS ?= "pydantic<2.13"
 
 .PHONY: install test lint demo bench docs emulator clean test-wheel test-wheel-floor test-browser
 

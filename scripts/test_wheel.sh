@@ -4,7 +4,7 @@
 #   scripts/test_wheel.sh [AIRFLOW_VERSION [PIN...]]   # default: the Makefile's pinned version
 #
 # PINs are extra requirements for the install, in place of Airflow's constraints file (which
-# lives on GitHub, out of CI's reach): e.g. Airflow 3.2 breaks with pydantic 2.14.
+# lives on GitHub, out of CI's reach): e.g. Airflow 3.2 cannot run tasks with pydantic 2.13 or newer.
 #
 # 1. Builds the sdist and the wheel from the checkout's tracked files (the wheel is built from
 #    the sdist, as `python -m build` does) and checks that both carry the emulator's data.
@@ -13,7 +13,7 @@
 #    without PYTHONPATH).
 # 3. Checks `airflow providers list` shows the provider, and the connection form's fields load.
 # 4. Starts the emulator from the installed wheel and runs `airflow dags test` on
-#    example_workfront_move_tasks against it, with the connection in an environment variable;
+#    example_workfront_move_tasks against it, with the connection in the metadata database;
 #    then asks the emulator that the tasks really moved.
 #
 # CI runs it twice: with the newest Airflow we test and with the lowest one pyproject.toml allows.
@@ -109,7 +109,9 @@ curl -sf "http://127.0.0.1:$PORT/_emulator/clock" >/dev/null || fail "the emulat
 say "the emulator from the wheel answers on port $PORT"
 
 cp "$ROOT/example_dags/example_workfront_move_tasks.py" "$AIRFLOW__CORE__DAGS_FOLDER/"
-export AIRFLOW_CONN_WORKFRONT_DEFAULT="{\"conn_type\": \"workfront\", \"host\": \"http://127.0.0.1:$PORT\", \"password\": \"$API_KEY\"}"
+# The connection goes into the metadata database, with the command docs/quickstart.md shows.
+timeout 120 "$BIN/airflow" connections add workfront_default --conn-type workfront --conn-host http://127.0.0.1 \
+  --conn-port "$PORT" --conn-password "$API_KEY" >"$WORK/connection.log" 2>&1 || fail "airflow connections add"
 timeout 120 "$BIN/airflow" pools set workfront_api 10 "Workfront API" >"$WORK/pool.log" 2>&1 || fail "airflow pools set"
 timeout 600 "$BIN/airflow" dags test example_workfront_move_tasks >"$WORK/dags-test.log" 2>&1 \
   || fail "airflow dags test example_workfront_move_tasks"
