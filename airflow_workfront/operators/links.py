@@ -2,8 +2,9 @@
 
 Workfront's UI shows one object at ``https://<domain>.my.workfront.com/<page>/view?ID=<ID>`` (the
 shape Adobe's notification templates use). An operator that found or changed objects sets
-``workfront_ui_url`` while it runs; Airflow 3 calls :meth:`WorkfrontObjectLink.get_link` on the
-worker when the task ends and keeps the URL as the link's only XCom.
+``workfront_touched = (obj_code, ID)`` while it runs; Airflow 3 calls
+:meth:`WorkfrontObjectLink.get_link` on the worker when the task ends and keeps the URL as the
+link's only XCom.
 """
 
 from __future__ import annotations
@@ -42,4 +43,11 @@ class WorkfrontObjectLink(BaseOperatorLink):
     name = "Workfront"
 
     def get_link(self, operator: Any, *, ti_key: TaskInstanceKey) -> str:
-        return getattr(operator, "workfront_ui_url", None) or ""
+        touched = getattr(operator, "workfront_touched", None)
+        if not touched:
+            return ""
+        try:
+            base_url = operator.hook.config.base_url
+        except Exception:  # a link must never fail the task
+            return ""
+        return ui_url(base_url, *touched) or ""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_workfront.operators.base import WorkfrontBaseOperator
-from airflow_workfront.operators.links import WorkfrontObjectLink, ui_url
+from airflow_workfront.operators.links import WorkfrontObjectLink
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -70,9 +70,8 @@ class WorkfrontSearchOperator(WorkfrontBaseOperator):
                 )
         self.log_requests()
         self.log.info("%s: %d %s objects", self.task_id, len(rows), self.obj_code)
-        if rows:
-            first = str(rows[0]["ID"] if self.return_records else rows[0])
-            self.workfront_ui_url = ui_url(self.hook.config.base_url, self.obj_code, first)
+        if rows:  # for the "Workfront" button
+            self.workfront_touched = (self.obj_code, str(rows[0]["ID"] if self.return_records else rows[0]))
         return rows
 
     def _write(self, path: str) -> dict[str, Any]:
