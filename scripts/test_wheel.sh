@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Installs the provider as a user would, from its wheel, and runs an example DAG with it.
 #
-#   scripts/test_wheel.sh [AIRFLOW_VERSION [PIN...]]   # default: the Makefile's pinned version
-#
-# PINs are extra requirements for the install, in place of Airflow's constraints file (which
-# lives on GitHub, out of CI's reach): e.g. Airflow 3.2 cannot run tasks with pydantic 2.13 or newer.
+#   scripts/test_wheel.sh [AIRFLOW_VERSION]     # default: the Makefile's pinned version
 #
 # 1. Builds the sdist and the wheel from the checkout's tracked files (the wheel is built from
 #    the sdist, as `python -m build` does) and checks that both carry the emulator's data.
@@ -22,7 +19,6 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 AIRFLOW_VERSION=${1:-$(sed -n 's/^AIRFLOW_VERSION ?= *//p' "$ROOT/Makefile")}
-PINS=("${@:2}")
 PYTHON=${PYTHON:-python3}
 WORK=$(mktemp -d /tmp/wf-wheel-test.XXXXXX)
 EMULATOR_PID=""
@@ -58,10 +54,10 @@ for data in airflow_workfront/emulator/data/catalog.json airflow_workfront/emula
 done
 say "built $(basename "$SDIST") and $(basename "$WHEEL"); both carry the emulator's data"
 
-say "installing apache-airflow==$AIRFLOW_VERSION ${PINS[*]} and the wheel with [emulator] into a fresh virtualenv"
+say "installing apache-airflow==$AIRFLOW_VERSION and the wheel with [emulator] into a fresh virtualenv"
 "$PYTHON" -m venv "$WORK/venv"
 BIN=$WORK/venv/bin
-timeout 900 "$BIN/pip" install --quiet "apache-airflow==$AIRFLOW_VERSION" "${PINS[@]}" "${WHEEL}[emulator]" \
+timeout 900 "$BIN/pip" install --quiet "apache-airflow==$AIRFLOW_VERSION" "${WHEEL}[emulator]" \
   >"$WORK/install.log" 2>&1 || fail "pip install"
 
 # From here on: outside the checkout, with nothing of it on the import path.

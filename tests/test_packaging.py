@@ -46,7 +46,7 @@ def test_the_airflow_floor_is_the_version_ci_tests():
     (airflow,) = [dep for dep in PYPROJECT["project"]["dependencies"] if re.match(r"apache-airflow\b[>=<]", dep)]
     floor = _make_variable("AIRFLOW_FLOOR")
     assert airflow == f"apache-airflow>={floor}"
-    # the connection form is built from conn-fields since Airflow 3.2
+    # the connection form is built from conn-fields since Airflow 3.2; 3.2 itself fails under dags test
     assert tuple(int(part) for part in floor.split(".")[:2]) >= (3, 2)
     assert _make_variable("AIRFLOW_VERSION").startswith("3.3.")
     assert "make test-wheel-floor" in (ROOT / ".ci" / "run").read_text()
