@@ -50,9 +50,10 @@ CONN_FIELDS = {
     "user_id": _field("User ID", "Workfront user ID that registered the public key; the JWT 'sub' (oauth2_jwt)."),
     "refresh_token": _field("Refresh token", "OAuth2 refresh token (oauth2_refresh_token).", format="password"),
     "ims_org_id": _field("IMS org ID", "Adobe IMS organisation ID, sent as x-gw-ims-org-id (ims)."),
-    "ims_token_url": _field(
-        "IMS token URL",
-        "Adobe IMS token endpoint (ims).",
+    # Not "ims_token_url": Airflow masks every field whose name contains "token".
+    "ims_endpoint": _field(
+        "IMS token endpoint",
+        "Adobe IMS token endpoint URL (ims). The older extra name ims_token_url is still read.",
         default="https://ims-na1.adobelogin.com/ims/token/v3",
     ),
     "ims_scopes": _field("IMS scopes", "Comma-separated scopes shown on the Adobe credential page (ims)."),
@@ -86,7 +87,8 @@ CONNECTION_TYPE = {
             "host": "https://acme.my.workfront.com",
             "login": "only for auth_type=session",
             "password": "API key (api_key) or password (session)",
-            "port": "leave empty for Workfront cloud",
+            # Airflow 3.3.2's Test button rejects a connection without a port (apache/airflow#73298).
+            "port": "443 for Workfront cloud; the emulator's port locally",
             "api_version": "v21.0",
             "auth_type": "api_key",
         },
@@ -121,4 +123,5 @@ PROVIDER_INFO: dict = {
     "connection-types": [CONNECTION_TYPE],
     # The event receiver on the API server (also an airflow.plugins entry point; see plugins/plugin.py).
     "plugins": [{"name": "workfront_events", "plugin-class": "airflow_workfront.plugins.plugin.WorkfrontEventsPlugin"}],
+    "extra-links": ["airflow_workfront.operators.links.WorkfrontObjectLink"],
 }

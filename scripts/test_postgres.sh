@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the SQL sink's upsert test (tests/sync/sinks/test_sql.py).
+# A throwaway PostgreSQL server for the PostgreSQL tests, when none answers on 127.0.0.1:5432
+# (.ci/run uses the machine's server there when it can; tests/conftest.py does the same).
 #
 #   scripts/test_postgres.sh start   # prints postgresql://wf@127.0.0.1:PORT/postgres, or nothing
 #   scripts/test_postgres.sh stop

@@ -15,8 +15,26 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = os.path.join(_AIRFLOW_HOME, "dags")
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/airflow.db"
 os.environ.setdefault("AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP", "airflow_workfront.*")
 
-import json  # noqa: E402
 import socket  # noqa: E402
+
+# The machine's PostgreSQL (loopback, trust auth, database ``test``), when one answers there and
+# WF_TEST_POSTGRES_URI does not name another (set it empty to skip PostgreSQL); without one, the
+# PostgreSQL tests skip and say so.
+LOCAL_POSTGRES_URI = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _local_postgres_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+if os.environ.get("WF_TEST_POSTGRES_URI") is None and _local_postgres_answers():
+    os.environ["WF_TEST_POSTGRES_URI"] = LOCAL_POSTGRES_URI
+
+import json  # noqa: E402
 import uuid  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
@@ -69,21 +87,11 @@ def run_dag(airflow_db, tmp_path):
     return _run
 
 
-# -- a real PostgreSQL for the SQL sink's tests: WF_TEST_POSTGRES_URI when set (.ci/run starts one),
-# else the server on 127.0.0.1:5432 (database test) when it answers. Tests skip only without either.
-LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
-
+# -- a real PostgreSQL for the SQL sink's tests: the server WF_TEST_POSTGRES_URI names (set above to
+# the machine's one on 127.0.0.1:5432 when it answers). Tests skip only without one.
 def postgres_uri() -> str | None:
     """The PostgreSQL server to test against, or ``None``."""
-    uri = os.environ.get("WF_TEST_POSTGRES_URI")
-    if uri:
-        return uri
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None
-    return LOCAL_POSTGRES
+    return os.environ.get("WF_TEST_POSTGRES_URI") or None
 
 
 @pytest.fixture
@@ -110,3 +118,22 @@ def postgres_conn_id(monkeypatch, postgres_server_uri):
     monkeypatch.setenv("AIRFLOW_CONN_WF_TEST_PG", f"{uri}{sep}options={quote(f'-c search_path={schema}')}")
     yield "wf_test_pg"
     admin.run(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# WF_TEST_REQUIRE=postgres,browser (set by .ci/run) turns a skip of a test with that marker into a
+# failure, so CI cannot pass without running them.
+REQUIRED_MARKERS = {m.strip() for m in os.environ.get("WF_TEST_REQUIRE", "").split(",") if m.strip()}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    kinds = {m.name for m in item.iter_markers()}
+    if "postgres_server_uri" in getattr(item, "fixturenames", ()):
+        kinds.add("postgres")  # every test on a real PostgreSQL goes through that fixture
+    required = sorted(REQUIRED_MARKERS & kinds)
+    if report.skipped and required:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but WF_TEST_REQUIRE asks for every {'/'.join(required)} test to run: {reason}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,15 +50,39 @@ def test_connection_form_fields_are_declared_and_secrets_are_masked():
     assert CONN_FIELDS["auth_type"]["schema"]["enum"] == AUTH_TYPES
 
 
+def test_airflow_masks_exactly_the_secret_connection_fields():
+    """A field Airflow's masker hides shows and saves as ``***`` in the form: only secrets may be hidden."""
+    from airflow._shared.secrets_masker import DEFAULT_SENSITIVE_FIELDS, should_hide_value_for_key
+
+    assert {"token", "secret", "password", "api_key"} <= DEFAULT_SENSITIVE_FIELDS  # the list this test is about
+    for name, spec in CONN_FIELDS.items():
+        secret = spec["schema"].get("format") == "password"
+        hidden = should_hide_value_for_key(name)
+        assert hidden == secret, f"{name}: Airflow masks it: {hidden}; declared a secret: {secret}"
+        # the legacy form's prefixed key is masked the same way
+        assert should_hide_value_for_key(f"extra__workfront__{name}") == secret, name
+    assert "ims_endpoint" in CONN_FIELDS and "ims_token_url" not in CONN_FIELDS
+
+
+def _readme_providers_sample() -> list[str]:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("`airflow providers list` shows it:", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return [line.rstrip() for line in block.splitlines() if line.strip()]
+
+
 @pytest.mark.slow
-def test_airflow_providers_list_cli_shows_the_provider(tmp_path):
+def test_readme_shows_the_real_airflow_providers_list_output(tmp_path):
     env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    out = subprocess.run(
-        [sys.executable, "-m", "airflow", "providers", "list", "--output", "plain"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    out = subprocess.run([sys.executable, "-m", "airflow", "providers", "list"], capture_output=True, text=True,
+                         env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "airflow-provider-workfront" in out.stdout
+    real = [line.rstrip() for line in out.stdout.splitlines()]
+    assert any(line.startswith("airflow-provider-workfront ") for line in real)
+    header, rule, ours = _readme_providers_sample()
+    # Column widths follow the longest description installed, so compare cell by cell.
+    assert _cells(real[0]) == _cells(header) and set(real[1]) == set(rule) == set("=+")
+    assert _cells(ours) in [_cells(line) for line in real]
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("|")]

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 AUTH_TYPES = ("api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims")
 DEFAULT_API_VERSION = "v21.0"
 DEFAULT_IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
+# The IMS token endpoint's extra. Its first name, ``ims_token_url``, contains "token", so Airflow's
+# form showed and saved its value as ``***``; that name is still read, and ``***`` means "unset".
+IMS_ENDPOINT_EXTRA = "ims_endpoint"
+_LEGACY_IMS_ENDPOINT_EXTRA = "ims_token_url"
 
 # What each auth type needs, by the name a user sees in the connection form.
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -112,6 +116,17 @@ def _boolean(raw: Any, default: bool) -> bool:
     raise ValueError(f"extra 'verify_ssl' must be true or false, got {raw!r}")
 
 
+def _ims_endpoint(given: dict[str, str], conn_id: str | None) -> str:
+    for name in (IMS_ENDPOINT_EXTRA, _LEGACY_IMS_ENDPOINT_EXTRA):
+        value = given.get(name, "").strip()
+        if value == "***":
+            log.warning("connection %r: extra %r holds the mask '***' Airflow's form saved; using %s",
+                        conn_id, name, DEFAULT_IMS_TOKEN_URL)
+        elif value:
+            return value
+    return DEFAULT_IMS_TOKEN_URL
+
+
 def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
     """Turn a ``workfront`` connection (plus per-hook overrides) into a ``ClientConfig``.
 
@@ -179,7 +194,7 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
                 client_id=given["client_id"],
                 client_secret=given["client_secret"],
                 ims_org_id=given["ims_org_id"],
-                token_url=given.get("ims_token_url") or DEFAULT_IMS_TOKEN_URL,
+                token_url=_ims_endpoint(given, conn.conn_id),
                 scopes=tuple(scopes),
             )
 

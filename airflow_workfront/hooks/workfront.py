@@ -35,7 +35,7 @@ class WorkfrontHook(BaseHook):
     ``auth_type=api_key`` or the password for ``auth_type=session`` (with ``login`` as username);
     every other setting lives in the extras declared in the provider info (``auth_type``,
     ``api_version``, ``client_id``, ``client_secret``, ``private_key``, ``customer_id``,
-    ``user_id``, ``refresh_token``, ``ims_org_id``, ``ims_token_url``, ``ims_scopes``,
+    ``user_id``, ``refresh_token``, ``ims_org_id``, ``ims_endpoint``, ``ims_scopes``,
     ``timeout``, ``max_retries``, ``max_concurrency``, ``verify_ssl``).
     """
 
@@ -119,10 +119,22 @@ class WorkfrontHook(BaseHook):
 
 
 async def _aget_connection(conn_id: str) -> Connection:
-    """Fetch a connection from async code without blocking the loop."""
+    """Fetch a connection from async code without blocking the loop.
+
+    ``dag.test()`` and ``airflow dags test`` run triggers with in-process comms that answer only
+    synchronous requests, so there the async lookup misses connections kept in the metadata
+    database; the synchronous lookup, in a thread, finds them.
+    """
+    import asyncio
+
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
     try:
-        from airflow.providers.common.compat.connection import get_async_connection
-    except ImportError:  # common-compat is optional; the SDK has its own async lookup
-        return await BaseHook.aget_connection(conn_id)
-    return await get_async_connection(conn_id)
+        try:
+            from airflow.providers.common.compat.connection import get_async_connection
+        except ImportError:  # common-compat is optional; the SDK has its own async lookup
+            return await BaseHook.aget_connection(conn_id)
+        return await get_async_connection(conn_id)
+    except AirflowNotFoundException:
+        return await asyncio.to_thread(BaseHook.get_connection, conn_id)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_workfront.operators.base import WorkfrontBaseOperator
+from airflow_workfront.operators.links import WorkfrontObjectLink
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -42,6 +43,7 @@ class WorkfrontSearchOperator(WorkfrontBaseOperator):
     template_fields: Sequence[str] = (*WorkfrontBaseOperator.template_fields, "obj_code", "filters", "fields",
                                       "output_path")
     template_fields_renderers = {"filters": "json"}
+    operator_extra_links = (WorkfrontObjectLink(),)
 
     def __init__(self, *, obj_code: str, filters: dict[str, Any] | None = None, fields: list[str] | str | None = None,
                  sort: list | None = None, max_results: int | None = None, output_path: str | None = None,
@@ -68,6 +70,8 @@ class WorkfrontSearchOperator(WorkfrontBaseOperator):
                 )
         self.log_requests()
         self.log.info("%s: %d %s objects", self.task_id, len(rows), self.obj_code)
+        if rows:  # for the "Workfront" button
+            self.workfront_touched = (self.obj_code, str(rows[0]["ID"] if self.return_records else rows[0]))
         return rows
 
     def _write(self, path: str) -> dict[str, Any]:
@@ -98,6 +102,8 @@ class WorkfrontSearchOperator(WorkfrontBaseOperator):
             from airflow.providers.openlineage.extractors import OperatorLineage
         except ImportError:
             return None
-        namespace = self.hook.config.base_url
-        outputs = [Dataset(namespace="file", name=str(self.output_path))] if self.output_path else []
-        return OperatorLineage(inputs=[Dataset(namespace=namespace, name=self.obj_code.upper())], outputs=outputs)
+        from airflow_workfront.operators.lineage import storage_dataset, workfront_namespace
+
+        outputs = [Dataset(*storage_dataset(str(self.output_path)))] if self.output_path else []
+        return OperatorLineage(inputs=[Dataset(namespace=workfront_namespace(self.workfront_conn_id),
+                                               name=self.obj_code.upper())], outputs=outputs)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseHook, BaseOperator
+from airflow.sdk import BaseOperator
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -205,12 +205,9 @@ class _WorkfrontSyncOperator(BaseOperator):
     # -- OpenLineage (optional) ------------------------------------------------------------------
     def _workfront_namespace(self) -> str:
         """``workfront://<host>`` of the connection (no credentials), or the connection id."""
-        try:
-            host = BaseHook.get_connection(self.workfront_conn_id).host or ""
-        except Exception:  # lineage must never fail the task
-            host = ""
-        host = host.split("://", 1)[-1].rstrip("/")
-        return f"workfront://{host or self.workfront_conn_id}"
+        from airflow_workfront.operators.lineage import workfront_namespace
+
+        return workfront_namespace(self.workfront_conn_id)
 
     def _lineage_output(self) -> tuple[str, str] | None:
         """``(namespace, name)`` of the destination dataset."""
@@ -276,7 +273,9 @@ class WorkfrontToSqlOperator(_WorkfrontSyncOperator):
         return SqlSink(self.table, conn_id=self.sql_conn_id, create_table=self.create_table, mode=self.mode)
 
     def _lineage_output(self) -> tuple[str, str] | None:
-        return (f"sql://{self.sql_conn_id}", self.table)
+        from airflow_workfront.operators.lineage import sql_dataset
+
+        return sql_dataset(self.sql_conn_id, self.table)
 
 
 class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
@@ -310,9 +309,9 @@ class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
         return ObjectStorageSink(self.path, conn_id=self.storage_conn_id, mode=self.mode)
 
     def _lineage_output(self) -> tuple[str, str] | None:
-        scheme, _, rest = str(self.path).partition("://")
-        bucket, _, key = rest.partition("/")
-        return (f"{scheme}://{bucket.split('@')[-1]}", key or "/")
+        from airflow_workfront.operators.lineage import storage_dataset
+
+        return storage_dataset(str(self.path))
 
 
 def _as_timedelta(value: timedelta | float | None, name: str) -> timedelta | None:

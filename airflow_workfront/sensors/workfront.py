@@ -91,9 +91,10 @@ class _WorkfrontWaitSensor(BaseSensorOperator):
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
         """Resume after the trigger fired: return its value, or fail with its error."""
         if event.get("status") != "success":
-            from airflow.sdk.exceptions import AirflowException
+            from airflow_workfront.client.errors import WorkfrontError
 
-            raise AirflowException(f"{self.task_id}: the Workfront trigger failed: {event.get('message')}")
+            # Not an AirflowException: soft_fail skips those, and a broken trigger must fail the task.
+            raise WorkfrontError(f"{self.task_id}: the Workfront trigger failed: {event.get('message')}")
         return event["value"]
 
 

@@ -96,6 +96,27 @@ def test_ims_mode_splits_scopes_and_defaults_the_token_url():
     assert config.auth.token_url == "https://ims-na1.adobelogin.com/ims/token/v3"
 
 
+IMS_EXTRA = {"auth_type": "ims", "client_id": "cid", "client_secret": SECRETS["client_secret"], "ims_org_id": "ORG@AdobeOrg"}
+
+
+@pytest.mark.parametrize(
+    ("endpoint_extras", "expected"),
+    [
+        ({"ims_endpoint": "https://ims-eu.example/ims/token/v3"}, "https://ims-eu.example/ims/token/v3"),
+        # the field's first name, kept working for connections saved before the rename
+        ({"ims_token_url": "https://ims-old.example/ims/token/v3"}, "https://ims-old.example/ims/token/v3"),
+        ({"ims_endpoint": "https://new.example/t", "ims_token_url": "https://old.example/t"}, "https://new.example/t"),
+        # what Airflow's form saved for the old, masked field: the mask, never a URL
+        ({"ims_token_url": "***"}, "https://ims-na1.adobelogin.com/ims/token/v3"),
+    ],
+)
+def test_ims_endpoint_is_read_under_its_new_and_its_old_name(endpoint_extras, expected, caplog):
+    with caplog.at_level(logging.WARNING, logger="airflow_workfront.hooks.connection"):
+        config = config_from_connection(make_conn({**IMS_EXTRA, **endpoint_extras}))
+    assert config.auth.token_url == expected
+    assert ("'***'" in caplog.text) == ("***" in endpoint_extras.values())
+
+
 @pytest.mark.parametrize(
     ("extra", "fields", "missing"),
     [

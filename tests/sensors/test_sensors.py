@@ -85,10 +85,14 @@ def test_trigger_errors_fail_the_task_like_the_poke_path(create_connection_witho
     trigger = WorkfrontSearchTrigger("workfront_default", "change", sensor.build_query({}), 1)
     event = asyncio.run(_trigger_answer(trigger))
     assert event["status"] == "error" and "WorkfrontTransportError" in event["message"]
-    from airflow.sdk.exceptions import AirflowException
+    from airflow_workfront.client.errors import WorkfrontError
 
-    with pytest.raises(AirflowException, match="trigger failed"):
+    with pytest.raises(WorkfrontError, match="trigger failed"):
         sensor.execute_complete({}, event)
+    # soft_fail skips a timeout, never a broken trigger (Airflow skips any AirflowException)
+    sensor.soft_fail = True
+    with pytest.raises(WorkfrontError, match="trigger failed"):
+        sensor.resume_execution("execute_complete", {"event": event}, {})
 
 
 def test_trigger_serializes_round_trip():
