@@ -6,6 +6,12 @@ inside the window, behind the reader, and no later window covers it: it is lost.
 the sync asks Workfront's time (the ``Date`` header of its answers, see
 :mod:`airflow_workfront.client.server_clock`) and waits until it is at least ``end + margin``.
 
+A read may also be checked after the fact (:func:`read_after_close`): a request sent at local
+time ``s`` ran on Workfront at or after Workfront's time at ``s``, which is at least the clock
+estimate taken when its answer is in hand minus the local time elapsed since ``s``. If that is
+already ``end + margin``, the read is exactly as safe as one sent after waiting, and costs no
+request of its own.
+
 The margin covers what the ``Date`` header cannot show: a write stamped just before ``end`` that
 becomes visible to searches a little later (its commit). The wait is bounded: a window that would
 need more than ``max_wait`` (it ends in the future, or the clocks differ by more than the bound)
@@ -84,19 +90,22 @@ def wait_until_closed(
     margin: timedelta = DEFAULT_MARGIN,
     max_wait: timedelta = DEFAULT_MAX_WAIT,
     sleep: Callable[[float], None] = time.sleep,
+    fresh: bool = False,
 ) -> ClosingReport:
     """Return once Workfront's clock is at least ``window_end + margin``, waiting if needed.
 
     :param what: What is being synced, for messages (``"TASK window [a, b)"``).
     :param server_now: Workfront's time; called with ``True`` to measure it afresh (one request).
     :param local_now: This machine's time, for messages and the report.
+    :param fresh: The estimate ``server_now(False)`` gives was just measured (by an answer the
+        caller has received), so it is not measured again before waiting or refusing.
     :raises WindowNotClosedError: when closing would take longer than ``max_wait`` in all, or
         Workfront's clock does not advance while the sync waits.
     """
     if margin < timedelta(0) or max_wait < timedelta(0):
         raise ValueError(f"margin and max_wait must not be negative, got {margin} and {max_wait}")
     close_at = window_end + margin
-    workfront, requests, waited, fresh = server_now(False), 0, 0.0, False
+    workfront, requests, waited = server_now(False), 0, 0.0
     while True:
         needed = (close_at - workfront).total_seconds()
         if needed <= 0:
@@ -121,6 +130,17 @@ def wait_until_closed(
                 "Check the Workfront host's clock (a frozen test emulator needs its clock set past the window end).",
                 window_end=window_end, workfront_now=workfront, local_now=local_now(),
             )
+
+
+def read_after_close(window_end: datetime, margin: timedelta, workfront_after: datetime, elapsed_s: float) -> bool:
+    """Whether a read ran on Workfront at or after ``window_end + margin``.
+
+    :param workfront_after: Workfront's time (a lower bound) estimated once the read's answer was in hand.
+    :param elapsed_s: This machine's seconds (monotonic) from sending the read to that estimate.
+        Workfront's clock ran as long in that time, so at the send it was at least
+        ``workfront_after - elapsed_s``, and the read ran no earlier.
+    """
+    return workfront_after - timedelta(seconds=max(elapsed_s, 0.0)) >= window_end + margin
 
 
 def _not_closed(what: str, window_end: datetime, margin: timedelta, max_wait: timedelta, workfront: datetime,

@@ -24,6 +24,7 @@ from airflow_workfront.sync.closing import (
     DEFAULT_MARGIN,
     DEFAULT_MAX_WAIT,
     ClosingReport,
+    read_after_close,
     wait_until_closed,
 )
 from airflow_workfront.sync.deletes import journal_deleted_ids, missing_ids, workfront_ids
@@ -33,11 +34,14 @@ from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
 from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
 from airflow_workfront.sync.summary import SyncSummary
-from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for
+from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for, iso_ms
 
 log = logging.getLogger(__name__)
 
 DELETE_MODES = ("auto", "journal", "reconcile", "none")
+#: ``Date`` is whole seconds: this machine's clock must be this much past the close before a first
+#: page is read as its own clock check (a guess that only saves a wasted page when it is wrong).
+_DATE_RESOLUTION = timedelta(seconds=1)
 
 
 def check_sync_settings(page_size: int | None, max_workers: int | None) -> None:
@@ -125,27 +129,26 @@ class SyncEngine:
         """
         started = time.monotonic()
         requests_before = self._requests_before = _requests(self.client)
-        if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
-            read_window, closing = window, None
-        else:
-            closing = self.close_window(window)
-            read_window = window.with_overlap(self.overlap)
-        summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
-        if closing is not None:
-            summary.extra["clock"] = closing.as_dict()
+        if self.deletes == "reconcile" and not sink.supports_reconcile:
+            raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
         stop = threading.Event()
         reader = KeysetReader(
             self.client, self.obj_code, self.fields, self.date_field, self.filters, self.page_size, stop
         )
-        if self.deletes == "reconcile" and not sink.supports_reconcile:
-            raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
+        if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
+            read_window, closing, first = window, None, None
+        else:
+            read_window = window.with_overlap(self.overlap)
+            closing, first = self._close_and_read_first(window, reader, KeyRange(read_window.start, read_window.end))
+        summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
+        if closing is not None:
+            summary.extra["clock"] = closing.as_dict()
         sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
                              self._field_kinds() if getattr(sink, "uses_metadata", False) else None))
         log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
 
-        if not read_window.is_empty:
+        if first is not None:
             whole = KeyRange(read_window.start, read_window.end)
-            first = reader.search(whole, limit=self.page_size)
             summary.counted = len(first)
             self._write(sink, first, 0, 0, summary)
             rest = whole.resume_after(record_key(first[-1], self.date_field)) if len(first) == self.page_size else None
@@ -172,9 +175,45 @@ class SyncEngine:
         )
         return summary
 
-    def close_window(self, window: SyncWindow) -> ClosingReport:
+    def _close_and_read_first(
+        self, window: SyncWindow, reader: KeysetReader, whole: KeyRange
+    ) -> tuple[ClosingReport, list[dict]]:
+        """Close ``window`` and read the first page of ``whole``; the page is read only after the close.
+
+        When Workfront's clock is not known yet (no answer seen) but this machine's says the window
+        has closed, the first page is read at once and its own answer is the clock reading: it is
+        kept if it provably ran on Workfront after ``window.end + margin``
+        (:func:`~airflow_workfront.sync.closing.read_after_close`), which saves the clock request.
+        Otherwise it is discarded and read again after :meth:`close_window`, as without the shortcut.
+        """
+        clock = getattr(self.client, "server_clock", None)
+        server_time = getattr(self.client, "server_time", None)
+        hint = _local_now() >= window.end + self.margin + _DATE_RESOLUTION  # a guess, checked below
+        if clock is None or server_time is None or clock.offset is not None or not hint:
+            closing = self.close_window(window)  # known clock: free unless a wait is needed
+            return closing, reader.search(whole, limit=self.page_size)
+        sent = time.monotonic()
+        first = reader.search(whole, limit=self.page_size)
+        workfront = server_time(self.obj_code)  # no request: the page's answer showed the clock
+        elapsed = time.monotonic() - sent
+        if read_after_close(window.end, self.margin, workfront, elapsed):
+            report = ClosingReport(workfront, _local_now(), 0.0, 0)
+            log.info("%s: Workfront's clock %s is %+.1f s from this machine's; window %s was closed when its "
+                     "first page was read", self.obj_code, report.as_dict()["workfront_now"], report.offset_s, window)
+            return report, first
+        log.info("%s: the first page of window %s may have been read before Workfront's clock passed its end by %s "
+                 "(Workfront said %s, %.3f s after sending); discarding it and reading it again once closed",
+                 self.obj_code, window, self.margin, iso_ms(workfront), elapsed)
+        del first
+        closing = self.close_window(window, fresh=True)
+        closing.clock_requests += 1  # the discarded page was the first clock reading
+        return closing, reader.search(whole, limit=self.page_size)
+
+    def close_window(self, window: SyncWindow, fresh: bool = False) -> ClosingReport:
         """Wait until Workfront's clock has passed ``window.end`` by the margin (bounded by ``max_wait``).
 
+        :param fresh: The client's estimate of Workfront's clock was just measured (by an answer
+            received a moment ago), so it is not measured again before a wait or a refusal.
         :raises ~airflow_workfront.sync.closing.WindowNotClosedError: when that would take too long.
         """
         server_time = getattr(self.client, "server_time", None)
@@ -188,7 +227,7 @@ class SyncEngine:
                 return server_time(self.obj_code, refresh=refresh)
 
         report = wait_until_closed(f"{self.obj_code} window {window}", window.end, server_now, _local_now,
-                                   self.margin, self.max_wait, self._sleep)
+                                   self.margin, self.max_wait, self._sleep, fresh=fresh)
         log.info("%s: Workfront's clock %s is %+.1f s from this machine's; window %s closed after %.1f s of waiting",
                  self.obj_code, report.as_dict()["workfront_now"], report.offset_s, window, report.waited_s)
         return report

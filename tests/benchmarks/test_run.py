@@ -24,8 +24,8 @@ def test_every_benchmark_scenario_runs_at_a_tiny_size():
     assert rows["naive loop, 100/page"] == "26"  # 25 full pages and a short one
     assert rows["sequential, 2000/page"] == "2"
     assert rows["bound: ceil(N/2000) requests over 10 slots"] == "2"
-    # Workfront's clock (one probe: the window must have closed), first page, one count, the rest
-    assert rows["this provider (SyncEngine, keyset partitions)"] == "4"
+    # first page (its answer shows Workfront's clock past the window, so no probe), one count, the rest
+    assert rows["this provider (SyncEngine, keyset partitions)"] == "3"
     assert rows["parallel offsets, 10 at once (unsafe under edits)"] == "3"  # one count, two pages at once
     assert rows["python-workfront 0.8.0, 2000/page"].startswith("not run: --no-prior-art")
     assert {label: n for label, n in objects.items() if n} == dict.fromkeys(
@@ -33,10 +33,10 @@ def test_every_benchmark_scenario_runs_at_a_tiny_size():
          "parallel offsets, 10 at once (unsafe under edits)"], "2,500")
     assert "bulk create of 150: ceil(N/100) requests | 2 vs 2 | yes" in out.stdout
     assert "WorkfrontChangeSensor 1, WorkfrontJournalSensor 1" in out.stdout
-    # The cost-model part (20 ms + 0.01 ms a row): the clock probe and the same searches; one round of a 40 ms page.
+    # The cost-model part (20 ms + 0.01 ms a row): the same searches and count, no clock probe; one round of a 40 ms page.
     cost = {line.split("|")[2].strip(): line.split("|")[3].strip() for line in out.stdout.splitlines()
             if line.startswith("| 2,500 |") and line.count("|") == 9}
-    assert cost["this provider (SyncEngine, keyset partitions)"] == "4"
+    assert cost["this provider (SyncEngine, keyset partitions)"] == "3"
     assert cost["sequential, 2000/page"] == "2"
     assert cost["bound: ceil(N/2000) pages over 10 slots x 0.04 s a page"] == "2"
     assert "2,500 tasks at 20 ms + 0.01 ms a row: within 1.3x of the bound |" in out.stdout

@@ -119,8 +119,8 @@ def test_window_is_read_exactly_with_the_minimum_of_requests(ctl, client_for):
     s = SyncEngine(client, "TASK", fields=["name"], overlap=timedelta(0)).run(W1, sink)
     assert len(sink.rows) == 11 and set(sink.writes.values()) == {1}
     # 11 objects in pages of 5: page 1, count(6), pages of 5 and 2 (asks 6+1 -> 5, then 1+1 -> 1); journal: 1;
-    # and one probe of Workfront's clock (the client had not seen an answer yet)
-    assert s.requests == math.ceil(11 / 5) + 1 + 1 + 1 and s.extra["clock"]["requests"] == 0
+    # and no clock request: the first page's own answer showed that it ran after the window closed
+    assert s.requests == math.ceil(11 / 5) + 1 + 1 and s.extra["clock"]["requests"] == 0
     assert ctl.requests() - before == s.requests == client.stats.total
 
 
@@ -139,7 +139,7 @@ def test_more_ties_at_one_timestamp_than_a_page_holds(ctl, client_for):
 def test_an_empty_window(ctl, client_for):
     make_tasks(ctl, 2, W2.start, timedelta(minutes=1))
     s = SyncEngine(client_for(), "TASK").run(W1, RecordingSink())
-    assert (s.fetched, s.requests) == (0, 3)  # one clock probe, one search, one journal search
+    assert (s.fetched, s.requests) == (0, 2)  # one search (its answer shows the clock), one journal search
 
 
 def test_edits_and_deletes_while_paging(ctl, client_for):
@@ -225,8 +225,8 @@ def test_partitions_read_in_parallel_with_exact_requests_and_the_concurrency_cap
     assert s.partitions == 3 and s.planning_requests == 1  # one count; offset pages find the cuts
     # 45 = 5 (first page) + 15 + 14 + 11 in pages of 5: 1 + 3 + 3 + 3 searches, one more than
     # ceil(45/5) because the last two partitions' objects do not fill whole pages; count: 1;
-    # journal: 1; Workfront's clock: 1
-    assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1 + 1
+    # journal: 1; Workfront's clock: 0 (the first page's answer shows it)
+    assert s.requests == math.ceil(45 / 5) + 1 + 1 + 1
     stats = ctl.call("GET", "stats")
     assert stats["total"] == s.requests and stats["max_in_flight"] <= 3
 
