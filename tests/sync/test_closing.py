@@ -12,6 +12,7 @@ from airflow_workfront.sync.closing import (
     DEFAULT_MAX_WAIT,
     SKEW_BOUND,
     WindowNotClosedError,
+    read_after_close,
     wait_until_closed,
 )
 
@@ -113,6 +114,25 @@ def test_a_clock_that_does_not_move_is_reported_instead_of_waited_on_for_minutes
     with pytest.raises(WindowNotClosedError, match="did not advance while the sync waited"):
         clocks.close(NOW)
     assert len(clocks.sleeps) == 1
+
+
+def test_a_read_counts_as_closed_only_if_it_was_sent_after_end_plus_margin():
+    end, margin = NOW, timedelta(seconds=5)
+    # Workfront said end + 5.3 s when the answer was in hand, 0.2 s after sending: sent at >= end + 5.1 s.
+    assert read_after_close(end, margin, end + timedelta(seconds=5.3), 0.2)
+    assert read_after_close(end, margin, end + timedelta(seconds=5.3), 0.3)  # sent at >= end + 5 s exactly
+    # A slow answer: the clock passed end + margin, but the read may have run before it did.
+    assert not read_after_close(end, margin, end + timedelta(seconds=5.3), 0.31)
+    assert not read_after_close(end, margin, end + timedelta(seconds=4.9), 0.0)
+    assert read_after_close(end, margin, end + timedelta(seconds=5), -0.1)  # a monotonic clock cannot run back
+
+
+def test_a_fresh_estimate_is_not_measured_again_before_waiting_or_refusing():
+    clocks = Clocks(0)
+    report = clocks.close(NOW + timedelta(seconds=20), fresh=True)
+    assert clocks.sleeps == [26.0] and report.clock_requests == clocks.measurements == 1  # only after the wait
+    with pytest.raises(WindowNotClosedError, match="cannot be read yet"):
+        Clocks(0).close(NOW + timedelta(minutes=20), fresh=True)
 
 
 def test_negative_settings_are_refused():
