@@ -236,6 +236,12 @@ class SqlSink(Sink):
             if history:
                 ids = list(dict.fromkeys(str(r["ID"]) for r in records))
                 params = [_array_literal(ids)] if self.dialect == "postgres" else ids
+                if self.dialect == "postgres":
+                    # A table written fast has stale statistics, and the planner then scans it whole
+                    # (matching each row against the page's IDs) rather than look the IDs up in the
+                    # primary key: a page's cost would grow with the table. Only for this statement.
+                    for setting in ("enable_seqscan", "jit"):
+                        cur.execute(f"SET LOCAL {setting} = off")
                 cur.execute(self.close_versions_sql(len(ids)), params)
         return changed
 
