@@ -101,6 +101,7 @@ class SqlSink(Sink):
         self._kinds: FieldKinds | None = None
         self._target: SyncTarget | None = None
         self._conn: Any = None
+        self._page_table: str | None = None  # the columns of the connection's COPY table
         self._converter_cache: dict[tuple[str, str], Callable[[list[Any]], list[Any]]] = {}
 
     # -- identifiers and SQL text -------------------------------------------------------------
@@ -248,11 +249,17 @@ class SqlSink(Sink):
     def _copy_page(
         self, cur: Any, columns: list[Column], values: list[list[Any]], bookkeeping: dict[str, Any], extra: list[str]
     ) -> int:
-        """PostgreSQL: ``COPY`` the page into a temporary table typed like the target, then upsert from it."""
+        """PostgreSQL: ``COPY`` the page into a temporary table typed like the target, then upsert from it.
+
+        The temporary table is emptied at every commit and lives as long as the connection.
+        """
         page, ph = f"pg_temp.{quote(PAGE_TABLE)}", self.hook.placeholder
         names = [quote(c.name) for c in columns]
         defs = ", ".join(f"{n} {sql_type(c.kind, self.dialect)}" for n, c in zip(names, columns, strict=True))
-        cur.execute(f"CREATE TEMPORARY TABLE {quote(PAGE_TABLE)} ({defs}) ON COMMIT DROP")
+        if self._page_table != defs:  # the run's connection keeps it while the page's columns stay the same
+            cur.execute(f"DROP TABLE IF EXISTS {page}")
+            cur.execute(f"CREATE TEMPORARY TABLE {quote(PAGE_TABLE)} ({defs}) ON COMMIT DELETE ROWS")
+            self._page_table = defs
         copy_into(cur, f"COPY {page} ({', '.join(names)}) FROM STDIN", copy_text(values, [c.field for c in columns]))
         picks = names + [f"CAST({ph} AS {sql_type(BOOKKEEPING_KINDS[c], self.dialect)})" for c in bookkeeping]
         picks += [names[1]] if VALID_FROM in extra else []  # a version starts at its date
@@ -287,6 +294,7 @@ class SqlSink(Sink):
 
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
+        self._page_table = None  # temporary tables go with their connection
         if conn is not None:
             try:
                 conn.close()

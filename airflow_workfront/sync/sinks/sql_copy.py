@@ -23,6 +23,8 @@ from typing import Any
 NULL = "\\N"
 #: The per-page temporary table (each session has its own; dropped at commit).
 PAGE_TABLE = "_wf_page"
+_NONE = type(None)
+_NUMBERS = {int, float, _NONE}  # exact types: bool, a subclass of int, is written as true/false
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
 
@@ -39,7 +41,10 @@ def _text(value: Any) -> str:
 
 def copy_fields(values: Sequence[Any], field: str) -> list[str]:
     """One column's values as ``COPY`` text fields: escaped, ``None`` as :data:`NULL`."""
-    texts: list[Any] = list(values) if set(map(type, values)) <= {str} else [
+    types = set(map(type, values))
+    if types <= _NUMBERS:  # nothing to escape in a number's text
+        return list(map(str, values)) if _NONE not in types else [NULL if v is None else str(v) for v in values]
+    texts: list[Any] = list(values) if types <= {str} else [
         v if v.__class__ is str or v is None else _text(v) for v in values
     ]
     nulls = None in texts

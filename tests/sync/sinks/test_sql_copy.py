@@ -111,3 +111,19 @@ def test_every_mode_writes_through_copy_and_reruns_change_nothing(postgres_conn_
         assert sink.write_page(page, partition=0, page=0) == 3
         assert sink.write_page(page, partition=0, page=1) == 0
         assert [r[0] for r in stored(sink, "name")] == ["n\t0", "n\t1", "n\t2"]
+
+
+def test_numbers_become_their_text_and_booleans_stay_booleans():
+    assert copy_fields([1, None, 2.5, -0.0, 10**20], "n") == ["1", NULL, "2.5", "-0.0", "100000000000000000000"]
+    assert copy_fields([1, True, None], "n") == ["1", "true", NULL]
+
+
+def test_pages_with_other_fields_get_a_copy_table_of_their_own_columns(pg_sink):
+    stamp = "2026-03-01T00:10:00:000-0600"
+    assert pg_sink.write_page([{"ID": "a", "lastUpdateDate": stamp, "name": "one"}], partition=0, page=0) == 1
+    # A field new in the second page (its column is added mid-run), then a page without it.
+    assert pg_sink.write_page([{"ID": "b", "lastUpdateDate": stamp, "name": "two", "DE:Extra": "x\ty"},
+                               {"ID": "c", "lastUpdateDate": stamp, "priority": 3}], partition=0, page=1) == 2
+    assert pg_sink.write_page([{"ID": "d", "lastUpdateDate": stamp, "name": "four"}], partition=0, page=2) == 1
+    assert stored(pg_sink, "ID", "name", "DE:Extra", "priority") == [
+        ("a", "one", None, None), ("b", "two", "x\ty", None), ("c", None, None, 3), ("d", "four", None, None)]
