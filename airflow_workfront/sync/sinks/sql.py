@@ -153,15 +153,25 @@ class SqlSink(Sink):
     def close_versions_sql(self, n_ids: int) -> str:
         """History mode: close every open version of these IDs that a later version follows.
 
-        PostgreSQL takes the IDs as one array parameter, SQLite as ``n_ids`` placeholders.
+        PostgreSQL takes the IDs as one array parameter and finds each open version's successor
+        with ``lead()`` in one ordered pass over the IDs' versions (the primary key's order); SQLite
+        takes ``n_ids`` placeholders and looks the successor up per open version.
         """
         t, ph = self.qualified_table, self.hook.placeholder
         vf, vt, cur = quote(VALID_FROM), quote(VALID_TO), quote(CURRENT)
+        if self.dialect == "postgres":
+            versions = (
+                f'SELECT "ID", {vf}, {cur}, lead({vf}) OVER (PARTITION BY "ID" ORDER BY {vf}) AS next_from '
+                f'FROM {t} WHERE "ID" = ANY(CAST({ph} AS TEXT[]))'
+            )
+            return (
+                f"UPDATE {t} SET {vt} = v.next_from, {cur} = FALSE FROM ({versions}) AS v "
+                f'WHERE v.{cur} AND v.next_from IS NOT NULL AND {t}."ID" = v."ID" AND {t}.{vf} = v.{vf}'
+            )
         later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
-        ids = f"= ANY(CAST({ph} AS TEXT[]))" if self.dialect == "postgres" else f"IN ({', '.join([ph] * n_ids)})"
         return (
             f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
-            f'WHERE {t}."ID" {ids} AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
+            f'WHERE {t}."ID" IN ({", ".join([ph] * n_ids)}) AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
         )
 
     # -- Sink ---------------------------------------------------------------------------------
