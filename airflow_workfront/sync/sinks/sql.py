@@ -245,14 +245,13 @@ class SqlSink(Sink):
                 cur.execute(sql, params)
                 changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else n
             if history:
-                ids = list(dict.fromkeys(str(r["ID"]) for r in records))
-                params = [_array_literal(ids)] if self.dialect == "postgres" else ids
+                ids = list(dict.fromkeys(values[0]))  # the ID column, as stored
+                params = [ids] if self.dialect == "postgres" else ids  # PostgreSQL: one array parameter
                 if self.dialect == "postgres":
                     # A table written fast has stale statistics, and the planner then scans it whole
                     # (matching each row against the page's IDs) rather than look the IDs up in the
                     # primary key: a page's cost would grow with the table. Only for this statement.
-                    for setting in ("enable_seqscan", "jit"):
-                        cur.execute(f"SET LOCAL {setting} = off")
+                    cur.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
                 cur.execute(self.close_versions_sql(len(ids)), params)
         return changed
 
@@ -364,11 +363,6 @@ class SqlSink(Sink):
 
 
 BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
-
-
-def _array_literal(values: Sequence[str]) -> str:
-    """A PostgreSQL ``text[]`` literal of these strings."""
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _dialect(hook: Any) -> str:

@@ -41,16 +41,25 @@ def test_a_value_holding_nul_is_refused_with_its_field_named():
         copy_fields(["fine", "bad\0value", None], "DE:Notes")
 
 
-@pytest.fixture(params=["psycopg", "psycopg2"])
-def pg_sink(request, postgres_conn_id):
-    """A sink on the real PostgreSQL, its pages written through psycopg 3 or psycopg2."""
-    sink = SqlSink("wf_copy", conn_id=postgres_conn_id)
-    if request.param == "psycopg2":
+def pg_sink_through(driver: str, conn_id: str, table: str = "wf_copy", mode: str = "upsert") -> SqlSink:
+    """An open sink on the real PostgreSQL whose connections come from ``driver`` (psycopg 3 or psycopg2)."""
+    sink = SqlSink(table, conn_id=conn_id, mode=mode)
+    if driver == "psycopg2":
         psycopg2 = pytest.importorskip("psycopg2")
-        uri = os.environ[f"AIRFLOW_CONN_{postgres_conn_id.upper()}"]
+        uri = os.environ[f"AIRFLOW_CONN_{conn_id.upper()}"]
         sink.hook.get_conn = lambda: psycopg2.connect(uri)  # type: ignore[method-assign]
     sink.open(SyncTarget("TASK", ("*",), "lastUpdateDate", W, KINDS))
     return sink
+
+
+@pytest.fixture(params=["psycopg", "psycopg2"])
+def driver(request):
+    return request.param
+
+
+@pytest.fixture
+def pg_sink(driver, postgres_conn_id):
+    return pg_sink_through(driver, postgres_conn_id)
 
 
 def stored(sink: SqlSink, *fields: str) -> list[tuple]:
@@ -102,15 +111,17 @@ def test_a_page_with_a_nul_writes_nothing_and_names_the_field(pg_sink):
     assert pg_sink.write_page([good], partition=0, page=1) == 1  # the next page writes as usual
 
 
-def test_every_mode_writes_through_copy_and_reruns_change_nothing(postgres_conn_id):
+def test_every_mode_writes_through_copy_and_reruns_change_nothing(driver, postgres_conn_id):
     page = [{"ID": f"id{i}", "lastUpdateDate": f"2026-03-01T00:{i:02}:00:000-0600", "name": f"n\t{i}"}
             for i in range(3)]
     for mode in ("upsert", "soft_delete", "history"):
-        sink = SqlSink(f"wf_copy_{mode}", conn_id=postgres_conn_id, mode=mode)
-        sink.open(SyncTarget("TASK", ("*",), "lastUpdateDate", W, KINDS))
+        sink = pg_sink_through(driver, postgres_conn_id, f"wf_copy_{mode}", mode)
         assert sink.write_page(page, partition=0, page=0) == 3
         assert sink.write_page(page, partition=0, page=1) == 0
         assert [r[0] for r in stored(sink, "name")] == ["n\t0", "n\t1", "n\t2"]
+    # History: a newer version of id0 closes the one before it.
+    assert sink.write_page([{**page[0], "lastUpdateDate": "2026-03-01T00:30:00:000-0600"}], partition=0, page=2) == 1
+    assert sink.hook.get_records('SELECT COUNT(*) FROM "wf_copy_history" WHERE "_wf_current"') == [(3,)]
 
 
 def test_numbers_become_their_text_and_booleans_stay_booleans():
