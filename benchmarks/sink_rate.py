@@ -9,6 +9,11 @@ the sink writes one), next to the same sync into a sink that keeps nothing.
 
     .venv/bin/python benchmarks/sink_rate.py                 # N = 100,000, PostgreSQL on 127.0.0.1:5432/test
     .venv/bin/python benchmarks/sink_rate.py --size 5000 --postgres postgresql://user@host:5432/db
+    .venv/bin/python benchmarks/sink_rate.py --repeat 5   # read and write 5 times, interleaved; medians
+
+On a shared machine a single read or write can take twice as long as the next one; with
+``--repeat`` each round reads then writes back to back, and the table shows each step's median
+and the median of the rounds' write/read ratios (the ratio is what the target is about).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -97,6 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="tasks to read and write")
     parser.add_argument("--postgres", default=os.environ.get("WF_TEST_POSTGRES_URI", DEFAULT_POSTGRES))
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of read-then-write; medians are shown")
     args = parser.parse_args()
     os.environ["AIRFLOW_CONN_WF_BENCH_PG"] = args.postgres
 
@@ -105,16 +112,21 @@ def main() -> int:
 
     emulator = EmulatorProcess("--seed", "empty", "--seed-size", str(args.size), "--clock", CLOCK, api_key=API_KEY)
     try:
-        kept = keeping_sink()
-        read_s = sync_into(emulator.base_url, kept)
-        pages, kinds = kept.pages, kept.kinds
-        n = sum(map(len, pages))
-        try:
-            writes = {mode: write_pages(pages, kinds, mode, "wf_bench_pg") for mode in ("upsert", "history")}
-        except Exception as exc:  # no server: say so, as the other benchmarks do for what they cannot run
-            print(f"SQL sink write rate: not run ({type(exc).__name__}: {str(exc)[:200]})")
-            return 0
-        del pages
+        rounds = []  # per round: read seconds and each mode's write seconds, measured back to back
+        for _ in range(max(1, args.repeat)):
+            kept = keeping_sink()
+            read_round = sync_into(emulator.base_url, kept)
+            pages, kinds = kept.pages, kept.kinds
+            n = sum(map(len, pages))
+            try:
+                rounds.append((read_round, {m: write_pages(pages, kinds, m, "wf_bench_pg") for m in ("upsert", "history")}))
+            except Exception as exc:  # no server: say so, as the other benchmarks do for what they cannot run
+                print(f"SQL sink write rate: not run ({type(exc).__name__}: {str(exc)[:200]})")
+                return 0
+            del pages, kept
+        read_s = statistics.median(r for r, _ in rounds)
+        writes = {m: statistics.median(w[m] for _, w in rounds) for m in ("upsert", "history")}
+        ratios = {m: statistics.median(w[m] / r for r, w in rounds) for m in ("upsert", "history")}
         nothing_s = sync_into(emulator.base_url, keeping_sink(keep=False))
         end_to_end = {}
         for mode in ("upsert", "history"):
@@ -126,19 +138,21 @@ def main() -> int:
                 sink.hook.run(f'DROP TABLE IF EXISTS "{table}"; DROP TABLE IF EXISTS "{table}_wf_columns"')
     finally:
         emulator.stop()
-    print(f"\nSQL sink into PostgreSQL, {n:,} tasks, fields {','.join(FIELDS)}\n")
+    print(f"\nSQL sink into PostgreSQL, {n:,} tasks, fields {','.join(FIELDS)}, "
+          f"{len(rounds)} round(s) (medians)\n")
     print("| step | seconds | rows/s | vs reading |")
     print("|---|---|---|---|")
     print(f"| sync reads from the emulator | {read_s:.2f} | {n / read_s:,.0f} | 1.00x |")
     for mode, seconds in writes.items():
-        print(f"| SqlSink writes, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} | {seconds / read_s:.2f}x |")
+        print(f"| SqlSink writes, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} | {ratios[mode]:.2f}x |")
     print(f"| whole sync into a sink that keeps nothing | {nothing_s:.2f} | {n / nothing_s:,.0f} | |")
     for mode, seconds in end_to_end.items():
         print(f"| whole sync into PostgreSQL, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} "
               f"| {seconds / nothing_s:.2f}x the sync into nothing |")
-    met = all(s <= 2 * read_s for s in writes.values())
+    met = all(r <= 2 for r in ratios.values())
     print(f"\ntarget: writing takes at most 2x reading: {'met' if met else 'NOT met'}")
-    print(json.dumps({"tasks": n, "read_s": round(read_s, 3), **{f"{m}_s": round(s, 3) for m, s in writes.items()},
+    print(json.dumps({"tasks": n, "rounds": [[round(r, 3), {m: round(s, 3) for m, s in w.items()}] for r, w in rounds],
+                      "read_s": round(read_s, 3), **{f"{m}_s": round(s, 3) for m, s in writes.items()},
                       "sync_nothing_s": round(nothing_s, 3),
                       **{f"sync_{m}_s": round(s, 3) for m, s in end_to_end.items()}}))
     return 0
