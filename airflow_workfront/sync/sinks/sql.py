@@ -4,7 +4,8 @@ Works with SQLite (the embedded default) and PostgreSQL, and with any database t
 ``INSERT ... ON CONFLICT ... DO UPDATE`` with ``excluded`` (DuckDB, CockroachDB...). Columns are
 typed from Workfront's ``/metadata`` (:mod:`~airflow_workfront.sync.sinks.fieldtypes`) and named
 collision-free (:mod:`~airflow_workfront.sync.sinks.columns`); the table, its column map and its
-evolution are :mod:`~airflow_workfront.sync.sinks.sql_schema`'s job. Each page is one transaction.
+evolution are :mod:`~airflow_workfront.sync.sinks.sql_schema`'s job. Each page is one transaction;
+on PostgreSQL it is loaded with ``COPY`` (:mod:`~airflow_workfront.sync.sinks.sql_copy`).
 
 Modes (``mode=``):
 
@@ -21,11 +22,11 @@ Every row carries ``_wf_synced_at``, when it was last written.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from airflow_workfront.sync.sinks.base import (
@@ -41,8 +42,9 @@ from airflow_workfront.sync.sinks.base import (
 )
 from airflow_workfront.sync.sinks.columns import Column
 from airflow_workfront.sync.sinks.fieldtypes import BOOLEAN, TIMESTAMP, FieldKinds, sql_type
+from airflow_workfront.sync.sinks.sql_copy import PAGE_TABLE, copy_into, copy_text
 from airflow_workfront.sync.sinks.sql_schema import SqlSchema, qualified, quote
-from airflow_workfront.sync.sinks.values import converter
+from airflow_workfront.sync.sinks.values import column_converter
 from airflow_workfront.sync.window import iso_ms
 
 if TYPE_CHECKING:
@@ -99,7 +101,8 @@ class SqlSink(Sink):
         self._kinds: FieldKinds | None = None
         self._target: SyncTarget | None = None
         self._conn: Any = None
-        self._converter_cache: dict[tuple[str, str], Callable[[Any], Any]] = {}
+        self._page_table: str | None = None  # the columns of the connection's COPY table
+        self._converter_cache: dict[tuple[str, str], Callable[[list[Any]], list[Any]]] = {}
 
     # -- identifiers and SQL text -------------------------------------------------------------
     @property
@@ -118,21 +121,19 @@ class SqlSink(Sink):
         return self.schema.columns[field].name
 
     def upsert_sql(
-        self, columns: Sequence[str], bookkeeping: Sequence[str] = (), rows: int = 1, types: Sequence[str] = ()
+        self, columns: Sequence[str], bookkeeping: Sequence[str] = (), rows: int = 1, source: str = ""
     ) -> str:
         """The ``INSERT ... ON CONFLICT DO UPDATE`` of data ``columns`` and ``bookkeeping`` ones.
 
-        The rows come as ``rows`` rows of parameters, or, given the columns' SQL ``types``
-        (PostgreSQL), as one array literal per column, cast to the column's type and unnested: a
-        page is then one statement with a parameter per column, parsed and planned once. Only data
-        columns decide whether a row changed; bookkeeping ones are set along with them.
+        The rows come as ``rows`` rows of parameters, or from the query ``source`` (PostgreSQL: a
+        ``SELECT`` from the page's ``COPY`` table). Only data columns decide whether a row changed;
+        bookkeeping ones are set along with them.
         """
         ph = self.hook.placeholder
         everything = [*columns, *bookkeeping]
         cols = ", ".join(quote(c) for c in everything)
-        if types:
-            arrays = ", ".join(f"CAST({ph} AS TEXT[])::{t}[]" for t in types)
-            values = f"SELECT * FROM unnest({arrays})"
+        if source:
+            values = source
         else:
             values = "VALUES " + ", ".join(["(" + ", ".join(ph for _ in everything) + ")"] * rows)
         t, d = self.qualified_table, quote(self.date_column)
@@ -152,15 +153,25 @@ class SqlSink(Sink):
     def close_versions_sql(self, n_ids: int) -> str:
         """History mode: close every open version of these IDs that a later version follows.
 
-        PostgreSQL takes the IDs as one array parameter, SQLite as ``n_ids`` placeholders.
+        PostgreSQL takes the IDs as one array parameter and finds each open version's successor
+        with ``lead()`` in one ordered pass over the IDs' versions (the primary key's order); SQLite
+        takes ``n_ids`` placeholders and looks the successor up per open version.
         """
         t, ph = self.qualified_table, self.hook.placeholder
         vf, vt, cur = quote(VALID_FROM), quote(VALID_TO), quote(CURRENT)
+        if self.dialect == "postgres":
+            versions = (
+                f'SELECT "ID", {vf}, {cur}, lead({vf}) OVER (PARTITION BY "ID" ORDER BY {vf}) AS next_from '
+                f'FROM {t} WHERE "ID" = ANY(CAST({ph} AS TEXT[]))'
+            )
+            return (
+                f"UPDATE {t} SET {vt} = v.next_from, {cur} = FALSE FROM ({versions}) AS v "
+                f'WHERE v.{cur} AND v.next_from IS NOT NULL AND {t}."ID" = v."ID" AND {t}.{vf} = v.{vf}'
+            )
         later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
-        ids = f"= ANY(CAST({ph} AS TEXT[]))" if self.dialect == "postgres" else f"IN ({', '.join([ph] * n_ids)})"
         return (
             f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
-            f'WHERE {t}."ID" {ids} AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
+            f'WHERE {t}."ID" IN ({", ".join([ph] * n_ids)}) AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
         )
 
     # -- Sink ---------------------------------------------------------------------------------
@@ -174,14 +185,15 @@ class SqlSink(Sink):
     def _page_columns(self, records: list[dict[str, Any]]) -> list[Column]:
         """The columns of the fields in ``records`` (``ID`` and the date first), mapping new fields."""
         assert self._target is not None and self._kinds is not None, "open() first"
-        fields = list(dict.fromkeys(["ID", self._target.date_field, *(k for r in records for k in r)]))
+        seen = set().union(*records)  # every record's keys, gathered in C
+        fields = list(dict.fromkeys(["ID", self._target.date_field, *records[0], *sorted(seen - records[0].keys())]))
         new = [f for f in fields if f not in self.schema.columns]
         if new:
             self.schema.ensure(self._kinds.for_page(new, records))
         return [self.schema.columns[f] for f in fields]
 
-    def _converters(self, columns: list[Column]) -> list[Callable[[Any], Any]]:
-        """Per column, the function that makes a value storable (by the field's metadata kind now)."""
+    def _converters(self, columns: list[Column]) -> list[Callable[[list[Any]], list[Any]]]:
+        """Per column, the function that makes its values storable (by the field's metadata kind now)."""
         assert self._kinds is not None
         server_casts = self.dialect == "postgres"
         made = []
@@ -189,7 +201,7 @@ class SqlSink(Sink):
             key = (c.field, c.kind)
             if key not in self._converter_cache:
                 kind = self._kinds.metadata_kind(c.field) or c.kind
-                self._converter_cache[key] = converter(kind, c.kind, c.field, server_casts)
+                self._converter_cache[key] = column_converter(kind, c.kind, c.field, server_casts)
             made.append(self._converter_cache[key])
         return made
 
@@ -205,22 +217,18 @@ class SqlSink(Sink):
         fields = [c.field for c in columns]
         history = self.mode == "history"
         extra = [*bookkeeping, *([VALID_FROM] if history else [])]
-        # Column by column: one converter call per value, in a tight loop.
-        values = [[f(r.get(field)) for r in records] for field, f in zip(fields, self._converters(columns), strict=True)]
+        # Column by column: each column's values picked in C (dict.get), then converted at once.
+        values = [
+            convert(list(map(dict.get, records, repeat(field))))
+            for field, convert in zip(fields, self._converters(columns), strict=True)
+        ]
         keys = list(zip(values[0], values[1], strict=True)) if history else values[0]
         if len(set(keys)) < len(keys):  # one statement cannot touch a row twice: the last one wins
             last = list({k: i for i, k in enumerate(keys)}.values())
             values = [[column[i] for i in last] for column in values]
         n = len(values[0])
-        if self.dialect == "postgres":
-            # One statement per page, an array literal per column: parsed and planned once.
-            types = [sql_type(c.kind, self.dialect) for c in columns]
-            types += [sql_type(BOOKKEEPING_KINDS[c], self.dialect) for c in extra]
-            arrays = [_array_literal(v) for v in values]
-            arrays += ["{" + ",".join([_array_item(v)] * n) + "}" for v in bookkeeping.values()]
-            arrays += [arrays[1]] if history else []  # the version starts at its date
-            statements = [(self.upsert_sql(names, extra, types=types), arrays)]
-        else:
+        statements = []
+        if self.dialect != "postgres":
             values += [[v] * n for v in bookkeeping.values()] + ([values[1]] if history else [])
             # Many rows per statement, under SQLite's limit on parameters per statement.
             rows = list(zip(*values, strict=True))
@@ -231,14 +239,42 @@ class SqlSink(Sink):
             ]
         changed = 0
         with self._transaction() as cur:
+            if self.dialect == "postgres":
+                changed = self._copy_page(cur, columns, values, bookkeeping, extra)
             for sql, params in statements:
                 cur.execute(sql, params)
                 changed += cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else n
             if history:
-                ids = list(dict.fromkeys(str(r["ID"]) for r in records))
-                params = [_array_literal(ids)] if self.dialect == "postgres" else ids
+                ids = list(dict.fromkeys(values[0]))  # the ID column, as stored
+                params = [ids] if self.dialect == "postgres" else ids  # PostgreSQL: one array parameter
+                if self.dialect == "postgres":
+                    # A table written fast has stale statistics, and the planner then scans it whole
+                    # (matching each row against the page's IDs) rather than look the IDs up in the
+                    # primary key: a page's cost would grow with the table. Only for this statement.
+                    cur.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
                 cur.execute(self.close_versions_sql(len(ids)), params)
         return changed
+
+    def _copy_page(
+        self, cur: Any, columns: list[Column], values: list[list[Any]], bookkeeping: dict[str, Any], extra: list[str]
+    ) -> int:
+        """PostgreSQL: ``COPY`` the page into a temporary table typed like the target, then upsert from it.
+
+        The temporary table is emptied at every commit and lives as long as the connection.
+        """
+        page, ph = f"pg_temp.{quote(PAGE_TABLE)}", self.hook.placeholder
+        names = [quote(c.name) for c in columns]
+        defs = ", ".join(f"{n} {sql_type(c.kind, self.dialect)}" for n, c in zip(names, columns, strict=True))
+        if self._page_table != defs:  # the run's connection keeps it while the page's columns stay the same
+            cur.execute(f"DROP TABLE IF EXISTS {page}")
+            cur.execute(f"CREATE TEMPORARY TABLE {quote(PAGE_TABLE)} ({defs}) ON COMMIT DELETE ROWS")
+            self._page_table = defs
+        copy_into(cur, f"COPY {page} ({', '.join(names)}) FROM STDIN", copy_text(values, [c.field for c in columns]))
+        picks = names + [f"CAST({ph} AS {sql_type(BOOKKEEPING_KINDS[c], self.dialect)})" for c in bookkeeping]
+        picks += [names[1]] if VALID_FROM in extra else []  # a version starts at its date
+        source = f"SELECT {', '.join(picks)} FROM {page}"
+        cur.execute(self.upsert_sql([c.name for c in columns], extra, source=source), list(bookkeeping.values()))
+        return cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else len(values[0])
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -267,6 +303,7 @@ class SqlSink(Sink):
 
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
+        self._page_table = None  # temporary tables go with their connection
         if conn is not None:
             try:
                 conn.close()
@@ -326,22 +363,6 @@ class SqlSink(Sink):
 
 
 BOOKKEEPING_KINDS = {SYNCED_AT: TIMESTAMP, DELETED: BOOLEAN, DELETED_AT: TIMESTAMP, VALID_FROM: TIMESTAMP}
-
-
-def _array_item(v: Any) -> str:
-    """One element of a PostgreSQL array literal: ``NULL``, or the value's text, quoted."""
-    if v is None:
-        return "NULL"
-    text = v if isinstance(v, str) else ("true" if v else "false") if isinstance(v, bool) else (
-        json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else str(v))
-    if "\\" in text or '"' in text:
-        text = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
-def _array_literal(values: Sequence[Any]) -> str:
-    """A PostgreSQL ``text[]`` literal of one column's values."""
-    return "{" + ",".join(map(_array_item, values)) + "}"
 
 
 def _dialect(hook: Any) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 from airflow_workfront.sync.sinks.fieldtypes import JSON, TEXT, TIMESTAMP
 from airflow_workfront.sync.window import iso_ms
 
+_NONE = type(None)
+
 
 def to_json_text(value: Any) -> str:
     """Compact, key-sorted JSON (deterministic, so unchanged values compare equal)."""
@@ -80,3 +82,35 @@ def converter(kind: str, column_kind: str, field: str, server_casts: bool = Fals
         return str(value) if isinstance(value, int | float) else to_json_text(value)
 
     return convert
+
+
+def column_converter(
+    kind: str, column_kind: str, field: str, server_casts: bool = False
+) -> Callable[[list[Any]], list[Any]]:
+    """Like :func:`converter`, for a whole column at once: the same results, with less work per value.
+
+    A column whose values all have types the converter passes through unchanged is returned as
+    it is (one pass over the types, in C); Workfront timestamps are rewritten inline.
+    """
+    one = converter(kind, column_kind, field, server_casts)
+    if kind == TIMESTAMP and server_casts and column_kind == TIMESTAMP:
+        def stamps(values: list[Any]) -> list[Any]:
+            return [
+                f"{v[:19]}.{v[20:]}" if v.__class__ is str and len(v) == 28 and v[19] == ":" and v[10] == "T"
+                else one(v)
+                for v in values
+            ]
+        return stamps
+    if kind == TIMESTAMP:
+        return lambda values: [one(v) for v in values]
+    if kind == JSON:
+        if server_casts and column_kind == JSON:
+            return lambda values: values
+        return lambda values: [None if v is None else to_json_text(v) for v in values]
+    # The types ``converter`` leaves as they are, for this column.
+    unchanged = {_NONE, str} if column_kind == TEXT else {_NONE, str, bool, int, float}
+
+    def other(values: list[Any]) -> list[Any]:
+        return values if set(map(type, values)) <= unchanged else [one(v) for v in values]
+
+    return other

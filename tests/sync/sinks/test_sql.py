@@ -353,3 +353,22 @@ def test_two_runs_adding_the_same_field_at_once_share_one_column(db):
     second.write_page([{**RECORD, "ID": "b", "DE:New": "from second"}], partition=0, page=0)
     assert column_map(second)["DE:New"] == "DE_New"
     assert select(second, "DE:New") == [("from first",), ("from second",)]
+
+
+def test_history_closes_open_versions_at_their_successor_within_a_page_and_when_one_arrives_late(db):
+    hist = open_sink(db, mode="history", table="wf_late")
+
+    def version(name: str, minute: int, obj: str = "a") -> dict:
+        return {**RECORD, "ID": obj, "name": name, "lastUpdateDate": f"2026-03-01T00:{minute:02}:00:000-0600"}
+
+    # Two versions of "a" in one page, one of "b"; then a version of "a" between the two, late.
+    assert hist.write_page([version("v10", 10), version("v30", 30), version("b10", 10, "b")], partition=0, page=0) == 3
+    assert hist.write_page([version("v20", 20)], partition=0, page=1) == 1
+    got = hist.hook.get_records(
+        f'SELECT "ID", "{hist.column_of("name")}", "_wf_valid_to", "_wf_current" FROM wf_late '
+        'ORDER BY "ID", "_wf_valid_from"')
+    ends = [(i, n, None if to is None else str(to)[11:16], bool(c)) for i, n, to, c in got]
+    # The late version is closed at its successor; v10 was closed by v30 before v20 came, and only
+    # open versions are closed, so it keeps that end.
+    assert ends == [("a", "v10", "06:30", False), ("a", "v20", "06:30", False), ("a", "v30", None, True),
+                    ("b", "b10", None, True)]
