@@ -49,7 +49,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/sink_rate.py
+	$(BIN)/python benchmarks/sink_rate.py --repeat 3
 
 # Not part of `make test`: a CeleryExecutor deployment with two workers (docs/workers.md).
 multiworker: $(STAMP)

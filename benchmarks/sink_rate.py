@@ -131,7 +131,6 @@ def main() -> int:
     from airflow_workfront.sync import SqlSink
 
     emulator = EmulatorProcess("--seed", "empty", "--seed-size", str(args.size), "--clock", CLOCK, api_key=API_KEY)
-    emulator.control.advance_clock(10)  # the sync reads a window once Workfront's clock has passed its end
     try:
         rounds = []  # per round: read seconds and each mode's write seconds, measured back to back
         cpus = []  # the same in CPU seconds
