@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Airflow is pinned for the test and demo environments; the package itself accepts >=3.1.
 AIRFLOW_VERSION ?= 3.3.2
 
-.PHONY: install test lint demo bench docs emulator clean
+.PHONY: install test lint demo bench soak docs emulator clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Not part of `make test`: issue 12's concurrent-edit scenario repeated with the CPU loaded.
+# SOAK_ARGS="--trials 20" shortens it; every trial has a time limit, so the run ends by itself.
+SOAK_ARGS ?=
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py $(SOAK_ARGS)
 
 emulator: $(STAMP)
 	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo

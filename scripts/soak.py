@@ -183,6 +183,7 @@ class TrialResult:
     ok: bool
     seconds: float
     changes: int
+    rate: float = 0.0
     details: str = ""
 
 
@@ -255,32 +256,36 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
         client.close()
 
     changes = [json.loads(line) for line in edits_log.read_text().splitlines() if line.strip()]
+    span = max((c["t1"] for c in changes), default=0) - min((c["t0"] for c in changes), default=0)
+    rate = len(changes) / span if span > 0 else 0.0
     if error:
-        return TrialResult(n, False, time.monotonic() - started, len(changes), f"trial {n} raised:\n{error}")
+        return TrialResult(n, False, time.monotonic() - started, len(changes), rate, f"trial {n} raised:\n{error}")
 
-    truth = {}
-    end = windows[-1].end
-    for task in ctl.list_objects("TASK"):
-        date = wf_to_dt(task["lastUpdateDate"])
-        if window_start <= date < end:
-            truth[task["ID"]] = date
+    # Every task Workfront has must be in the warehouse: the windows cover the seed's first date
+    # up to the emulator's clock after the last change, so nothing may fall outside them.
+    truth = {task["ID"]: wf_to_dt(task["lastUpdateDate"]) for task in ctl.list_objects("TASK")}
+    outside = sorted(i for i, d in truth.items() if not window_start <= d < windows[-1].end)
     with sqlite3.connect(db) as con:
+        if args.drop_rows:  # checks the checker: these rows must be reported missing
+            con.execute('DELETE FROM wf_task WHERE "ID" IN (SELECT "ID" FROM wf_task ORDER BY random() LIMIT ?)',
+                        (args.drop_rows,))
         stored = {row[0]: wf_to_dt(row[1]) if isinstance(row[1], str) else row[1]
                   for row in con.execute('SELECT "ID", "lastUpdateDate" FROM wf_task')}
     missing = sorted(set(truth) - set(stored))
     extra = sorted(set(stored) - set(truth))
     stale = sorted(i for i in set(truth) & set(stored) if _norm(stored[i]) != _norm(truth[i]))
     seconds = time.monotonic() - started
-    if not (missing or extra or stale):
+    if not (missing or extra or stale or outside):
         if not args.keep:
             db.unlink(missing_ok=True)
             edits_log.unlink(missing_ok=True)
-        return TrialResult(n, True, seconds, len(changes))
+        return TrialResult(n, True, seconds, len(changes), rate)
 
     calls_path = workdir / f"trial{n}-requests.jsonl"
     dump_calls(client.calls, calls_path)
     lines = [f"trial {n} (--seed {seed}): every request in {calls_path};  {len(missing)} missing, {len(extra)} extra, {len(stale)} stale; "
-             f"{len(truth)} tasks in Workfront's windows, {len(stored)} rows; {len(changes)} changes"]
+             f"{len(outside)} dated outside every window; {len(truth)} tasks in Workfront, {len(stored)} rows; "
+             f"{len(changes)} changes"]
     for w, (window, summary) in enumerate(zip(windows, summaries, strict=True), 1):
         lines.append(f"  window {w}: [{iso(window.start)}, {iso(window.end)}) read {summary.fetched}, "
                      f"counted {summary.counted}, partitions {summary.partitions}, requests {summary.requests}, "
@@ -289,16 +294,17 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
     for c in changes:
         if "id" in c:
             history[c["id"]].append(c)
-    for label, ids in (("missing", missing), ("extra", extra), ("stale", stale)):
+    for label, ids in (("missing", missing), ("extra", extra), ("stale", stale), ("outside", outside)):
         for obj_id in ids:
             lines.append(f"  {label} {obj_id}: now {iso(truth[obj_id]) if obj_id in truth else 'absent'} in Workfront, "
                          f"{iso(_dt(stored[obj_id])) if obj_id in stored else 'absent'} in the warehouse")
             if obj_id in seeded:
-                lines.append(f"    seeded at {seeded[obj_id]['lastUpdateDate']}")
+                lines.append(f"    seeded at {iso(wf_to_dt(seeded[obj_id]['lastUpdateDate']))}")
             for c in history.get(obj_id, []):
-                lines.append(f"    {c['kind']} -> {c.get('date', '-')} (request {c['t0']:.3f}..{c['t1']:.3f})")
-            lines.extend(_coverage(client.calls, obj_id, truth.get(obj_id), history.get(obj_id, []), seeded))
-    return TrialResult(n, False, seconds, len(changes), "\n".join(lines))
+                date = iso(wf_to_dt(c["date"])) if c.get("date") else "-"
+                lines.append(f"    {c['kind']} -> {date} (request {c['t0']:.3f}..{c['t1']:.3f})")
+            lines.extend(_coverage(client.calls, obj_id, history.get(obj_id, []), seeded))
+    return TrialResult(n, False, seconds, len(changes), rate, "\n".join(lines))
 
 
 def _norm(value: Any) -> Any:
@@ -309,27 +315,35 @@ def _dt(value: Any) -> datetime:
     return wf_to_dt(value) if isinstance(value, str) else value
 
 
-def _coverage(calls: list[Call], obj_id: str, date: datetime | None, changes: list[dict], seeded: dict) -> list[str]:
-    """The requests that returned ``obj_id``, and the searches around its key in each window."""
+def _coverage(calls: list[Call], obj_id: str, changes: list[dict], seeded: dict) -> list[str]:
+    """The requests that returned ``obj_id``, and the TASK searches that should have: their rows
+    span one of its keys at a time when it held that key, yet it was not among them."""
     out = []
     for c in calls:
         ids = [i for _, i in c.rows]
         if obj_id in ids:
             out.append(f"    returned by window {c.window} {c.thread} {c.kind} first={c.first} limit={c.limit} "
                        f"at {c.t0:.3f}..{c.t1:.3f}: row {ids.index(obj_id)} of {len(ids)}")
-    dates = [seeded[obj_id]["lastUpdateDate"]] if obj_id in seeded else []
-    dates += [ch["date"] for ch in changes if ch.get("date")]
-    for text in dates:
-        key = (wf_to_dt(text), obj_id)
+    # (key, held from, held until): the seeded key until the first change, then each edit's.
+    held: list[tuple[str, float, float]] = []
+    since, key = float("-inf"), seeded[obj_id]["lastUpdateDate"] if obj_id in seeded else None
+    for ch in changes:
+        if key is not None:
+            held.append((key, since, ch["t0"]))
+        key, since = ch.get("date") if ch["kind"] in ("edit", "create") else None, ch["t1"]
+    if key is not None:
+        held.append((key, since, float("inf")))
+    for text, lo_t, hi_t in held:
+        k = (wf_to_dt(text), obj_id)
         for c in calls:
-            if not c.rows:
+            if c.kind != "search TASK" or not c.rows or not lo_t <= c.t0 <= c.t1 <= hi_t:
                 continue
-            lo, hi = (wf_to_dt(c.rows[0][0]), c.rows[0][1]), (wf_to_dt(c.rows[-1][0]), c.rows[-1][1])
-            if lo <= key <= hi and obj_id not in {i for _, i in c.rows}:
-                out.append(f"    key {text} lies between rows 0 and {len(c.rows) - 1} of window {c.window} {c.thread} "
-                           f"{c.kind} first={c.first} limit={c.limit} at {c.t0:.3f}..{c.t1:.3f} "
-                           f"({c.rows[0][0]} {c.rows[0][1][:8]} .. {c.rows[-1][0]} {c.rows[-1][1][:8]}) but was not in it")
-    if len(out) == 0:
+            first_key, last_key = (wf_to_dt(c.rows[0][0]), c.rows[0][1]), (wf_to_dt(c.rows[-1][0]), c.rows[-1][1])
+            if first_key <= k <= last_key and obj_id not in {i for _, i in c.rows}:
+                out.append(f"    SKIPPED: key {iso(k[0])} lies inside window {c.window} {c.thread} search first={c.first} "
+                           f"limit={c.limit} at {c.t0:.3f}..{c.t1:.3f} ({iso(first_key[0])} {first_key[1][:8]} .. "
+                           f"{iso(last_key[0])} {last_key[1][:8]}), read while the task held that key")
+    if not out:
         out.append("    no request returned it or skipped over it")
     return out
 
@@ -341,6 +355,19 @@ def dump_calls(calls: list[Call], path: Path) -> None:
 
 
 # -- the run --------------------------------------------------------------------------------------
+
+
+def _without(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    """``argv`` less the given options and their values (``--opt V`` or ``--opt=V``)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in options:
+            skip = True
+        elif not a.startswith(tuple(o + "=" for o in options)):
+            out.append(a)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -356,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lead", type=float, default=0.5, help="seconds of edits before the first window closes")
     parser.add_argument("--trial-timeout", type=float, default=300.0, help="a trial longer than this fails")
     parser.add_argument("--max-minutes", type=float, default=0, help="stop starting trials after this (0: no limit)")
+    parser.add_argument("--drop-rows", type=int, default=0,
+                        help="delete this many warehouse rows before comparing (shows that a loss is caught)")
     parser.add_argument("--keep", action="store_true", help="keep every trial's warehouse and edit log")
     parser.add_argument("--workdir", default=None, help="where warehouses and logs go (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -387,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
                     break
                 result = run_trial(n, args, emu, workdir)
                 results.append(result)
-                say(f"trial {n}: {'ok' if result.ok else 'FAILED'} in {result.seconds:.1f} s, {result.changes} changes")
+                say(f"trial {n}: {'ok' if result.ok else 'FAILED'} in {result.seconds:.1f} s, {result.changes} changes "
+                    f"({result.rate:.0f}/s)")
                 if not result.ok:
                     print(result.details, flush=True)
     finally:
@@ -398,10 +428,14 @@ def main(argv: list[str] | None = None) -> int:
                 b.kill()
     failures = [r for r in results if not r.ok]
     say(f"trials: {len(results)}, failures: {len(failures)}, "
-        f"changes per trial: {sum(r.changes for r in results) // max(1, len(results))}, "
+        f"changes per trial: {sum(r.changes for r in results) // max(1, len(results))} "
+        f"({sum(r.rate for r in results) / max(1, len(results)):.0f}/s), "
         f"time: {time.monotonic() - run_started:.0f} s")
     for r in failures:
-        say(f"failed trial {r.trial}: reproduce with: {command} --trials 1 --seed {args.seed + r.trial}")
+        again = [*_without(argv if argv is not None else sys.argv[1:], ("--trials", "--seed")), "--trials", "1",
+                 "--seed", str(args.seed + r.trial)]
+        say(f"failed trial {r.trial}: reproduce with: "
+            + " ".join(shlex.quote(a) for a in [sys.executable, "scripts/soak.py", *again]))
     say(f"command: {command}")
     return 1 if failures else 0
 
