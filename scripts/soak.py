@@ -420,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"({result.rate:.0f}/s)")
                 if not result.ok:
                     print(result.details, flush=True)
+    except (KeyboardInterrupt, SystemExit):
+        say(f"interrupted during trial {len(results)}; the summary counts the trials that finished")
     finally:
         stop_load.set()
         for b in burners:
