@@ -185,6 +185,7 @@ class TrialResult:
     changes: int
     rate: float = 0.0
     details: str = ""
+    read: tuple[int, ...] = ()
 
 
 def wf_to_dt(text: str) -> datetime:
@@ -218,6 +219,8 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
                           max_concurrency=args.workers, timeout=120)
     client = RecordingClient(WorkfrontClient(config))
 
+    # Built before the editor starts: the first one imports Airflow, which takes seconds.
+    sinks = [SqlSink("wf_task", conn_id="soak_wh") for _ in range(3)]
     edits_log = workdir / f"trial{n}-edits.jsonl"
     go, stop = mp.Event(), mp.Event()
     editor = mp.Process(target=edit_loop, args=(emu.base_url, list(seeded), project_id, args.rate, seed, args.editor_threads, go, stop,
@@ -242,7 +245,7 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
             client.window = w + 1
             engine = SyncEngine(client, "TASK", fields=["ID", "lastUpdateDate", "name", "percentComplete"],
                                 page_size=args.page_size, max_workers=args.workers)
-            summaries.append(engine.run(window, SqlSink("wf_task", conn_id="soak_wh")))
+            summaries.append(engine.run(window, sinks[w]))
             if time.monotonic() > deadline:
                 raise TimeoutError(f"trial {n} ran past --trial-timeout={args.trial_timeout}s")
             start = end
@@ -279,7 +282,7 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
         if not args.keep:
             db.unlink(missing_ok=True)
             edits_log.unlink(missing_ok=True)
-        return TrialResult(n, True, seconds, len(changes), rate)
+        return TrialResult(n, True, seconds, len(changes), rate, read=tuple(x.fetched for x in summaries))
 
     calls_path = workdir / f"trial{n}-requests.jsonl"
     dump_calls(client.calls, calls_path)
@@ -304,7 +307,7 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
                 date = iso(wf_to_dt(c["date"])) if c.get("date") else "-"
                 lines.append(f"    {c['kind']} -> {date} (request {c['t0']:.3f}..{c['t1']:.3f})")
             lines.extend(_coverage(client.calls, obj_id, history.get(obj_id, []), seeded))
-    return TrialResult(n, False, seconds, len(changes), rate, "\n".join(lines))
+    return TrialResult(n, False, seconds, len(changes), rate, "\n".join(lines), tuple(x.fetched for x in summaries))
 
 
 def _norm(value: Any) -> Any:
@@ -417,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_trial(n, args, emu, workdir)
                 results.append(result)
                 say(f"trial {n}: {'ok' if result.ok else 'FAILED'} in {result.seconds:.1f} s, {result.changes} changes "
-                    f"({result.rate:.0f}/s)")
+                    f"({result.rate:.0f}/s), windows read {'/'.join(map(str, result.read)) or '-'}")
                 if not result.ok:
                     print(result.details, flush=True)
     except (KeyboardInterrupt, SystemExit):
