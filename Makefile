@@ -10,7 +10,7 @@ AIRFLOW_VERSION ?= 3.3.2
 # Airflow 3.2.2 cannot run even a one-task DAG under `airflow dags test`.
 AIRFLOW_FLOOR ?= 3.3.0
 
-.PHONY: install test lint demo bench docs emulator multiworker clean test-wheel test-wheel-floor test-browser
+.PHONY: install test lint demo bench soak docs emulator multiworker clean test-wheel test-wheel-floor test-browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ bench: $(STAMP)
 # Not part of `make test`: a CeleryExecutor deployment with two workers (docs/workers.md).
 multiworker: $(STAMP)
 	$(BIN)/python scripts/multi_worker.py
+
+# Not part of `make test`: issue 12's concurrent-edit scenario repeated with the CPU loaded.
+# SOAK_ARGS="--trials 20" shortens it; every trial has a time limit, so the run ends by itself.
+SOAK_ARGS ?=
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py $(SOAK_ARGS)
 
 emulator: $(STAMP)
 	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo
