@@ -21,7 +21,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from airflow_workfront.emulator.testing import free_port
+from airflow_workfront.emulator.testing import free_port, stop_process
 from airflow_workfront.provider_info import CONN_FIELDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -90,13 +90,8 @@ class ApiServer:
         return row
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc, grace=20)
         self.log.close()
 
 

@@ -179,6 +179,20 @@ class EmulatorServer:
         self.stop()
 
 
+def stop_process(proc: Any, grace: float) -> None:
+    """Terminate ``proc`` (a :class:`subprocess.Popen`) if it still runs, and kill it when it has
+    not exited after ``grace`` seconds."""
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class EmulatorProcess:
     """The emulator CLI in its own process, for measurements and heavy tests.
 
@@ -227,17 +241,9 @@ class EmulatorProcess:
 
     def stop(self) -> None:
         """Stop the process (terminate, then kill) and close the log."""
-        import subprocess
-
         if getattr(self, "control", None) is not None:
             self.control.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, grace=10)
         self.log.close()
 
     def __enter__(self) -> EmulatorProcess:
