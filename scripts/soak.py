@@ -5,11 +5,20 @@ One trial (issue 12, point 1):
 1. The emulator, in its own process, is reset to 30,000 tasks dated in the hour before its clock.
 2. An editor, in its own process, edits, creates and deletes tasks through the control API
    (``/_emulator/objects/...``) at about 125 changes a second, and logs each change.
-3. Meanwhile three consecutive windows are synced into SQLite (page size 500, 10 workers): the
-   first and second thirds of the seeded hour while the editor runs, then, once it has stopped,
-   the rest up to the emulator's clock (which holds every change the editor made).
-4. The warehouse is compared with the emulator: every task dated inside the three windows must be
-   there once, at its current ``lastUpdateDate``, and nothing else.
+3. Meanwhile three consecutive windows are synced into SQLite (page size 500, 10 workers), as a
+   recurring DAG would: its data intervals are the first and second thirds of "the hour before
+   now" (now being the emulator's clock when the first run starts), then, once the editor has
+   stopped, the rest up to the emulator's clock (which holds every change the editor made). Each
+   run starts reading where :mod:`airflow_workfront.sync.coverage` says the operator would (the
+   first one loads what came before its interval), with the default lookback and margin.
+4. The warehouse is compared with the emulator: every task Workfront has must be there once, at
+   its current ``lastUpdateDate``, and nothing else.
+
+``--windows seed`` starts the first interval at the seed's earliest date instead, and
+``--legacy`` reads with the rules of the day issue 12 was filed (each run reads exactly its
+interval: no lookback, no margin, no gap filling). Together they test the partition code alone;
+``--legacy`` with the default ``--windows now`` shows the loss the issue reported: the tasks
+dated before the first interval and never edited since are missing, and nothing is extra or stale.
 
 Busy processes keep every core loaded for the whole run. A failing trial prints each missing,
 extra or stale ID with its history (seeded date, every change the editor made to it) and the
@@ -201,6 +210,7 @@ def iso(dt: datetime) -> str:
 def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> TrialResult:
     from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
     from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
+    from airflow_workfront.sync.coverage import joins, read_start
 
     started = time.monotonic()
     seed = args.seed + n
@@ -208,10 +218,11 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
     ctl.reset(seed="empty", seed_size=args.tasks, random_seed=seed)
     seeded = {t["ID"]: t for t in ctl.list_objects("TASK")}
     project_id = next(iter(seeded.values()))["projectID"]
-    # The seed's dates fill the hour before the emulator's clock: the first two windows are its
-    # first two thirds, the third runs from there to the emulator's clock once the edits stopped.
-    window_start = min(wf_to_dt(t["lastUpdateDate"]) for t in seeded.values())
-    cuts = [window_start + timedelta(minutes=20), window_start + timedelta(minutes=40)]
+    # The seed's dates fill the hour before the emulator's clock. The first two intervals are the
+    # first two thirds of an hour, the third runs from there to the emulator's clock once the edits
+    # stopped. "--windows now" starts that hour when the first run starts, as a DAG would; the
+    # seed's first seconds then lie before every interval.
+    seed_start = min(wf_to_dt(t["lastUpdateDate"]) for t in seeded.values())
     db = workdir / f"trial{n}.db"
     db.unlink(missing_ok=True)
     os.environ["AIRFLOW_CONN_SOAK_WH"] = json.dumps({"conn_type": "sqlite", "host": str(db)})
@@ -226,26 +237,33 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
     editor = mp.Process(target=edit_loop, args=(emu.base_url, list(seeded), project_id, args.rate, seed, args.editor_threads, go, stop,
                                                 str(edits_log)), daemon=True)
     editor.start()
-    windows: list[Any] = []
+    windows: list[Any] = []  # what each run read (its interval, started earlier by gap filling)
     summaries = []
     error = ""
     deadline = time.monotonic() + args.trial_timeout
+    rules: dict[str, Any] = {"overlap": timedelta(0), "margin": timedelta(0)} if args.legacy else {}
     try:
         go.set()
         time.sleep(args.lead)
-        start = window_start
+        interval_start = seed_start if args.windows == "seed" else wf_to_dt(ctl.clock_now()) - timedelta(hours=1)
+        cuts = [interval_start + timedelta(minutes=20), interval_start + timedelta(minutes=40)]
+        watermark = None  # the operator's Variable: the end of what the runs read without a gap
+        start = interval_start
         for w in range(3):
             if w == 2:
                 stop.set()
                 editor.join(60)
                 time.sleep(0.05)  # the emulator's clock moves past the last change
             end = cuts[w] if w < 2 else wf_to_dt(ctl.clock_now())
-            window = SyncWindow(start, end)
+            read_from = start if args.legacy else read_start(start, watermark)[0]
+            window = SyncWindow(read_from, end)
             windows.append(window)
             client.window = w + 1
             engine = SyncEngine(client, "TASK", fields=["ID", "lastUpdateDate", "name", "percentComplete"],
-                                page_size=args.page_size, max_workers=args.workers)
+                                page_size=args.page_size, max_workers=args.workers, **rules)
             summaries.append(engine.run(window, sinks[w]))
+            if joins(read_from, watermark):
+                watermark = max(end, watermark or end)
             if time.monotonic() > deadline:
                 raise TimeoutError(f"trial {n} ran past --trial-timeout={args.trial_timeout}s")
             start = end
@@ -264,10 +282,10 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
     if error:
         return TrialResult(n, False, time.monotonic() - started, len(changes), rate, f"trial {n} raised:\n{error}")
 
-    # Every task Workfront has must be in the warehouse: the windows cover the seed's first date
-    # up to the emulator's clock after the last change, so nothing may fall outside them.
+    # Every task Workfront has must be in the warehouse. "outside" names the missing ones dated
+    # before every window the runs read (the loss of a run that reads only its interval).
     truth = {task["ID"]: wf_to_dt(task["lastUpdateDate"]) for task in ctl.list_objects("TASK")}
-    outside = sorted(i for i, d in truth.items() if not window_start <= d < windows[-1].end)
+    outside = sorted(i for i, d in truth.items() if not windows[0].start <= d < windows[-1].end)
     with sqlite3.connect(db) as con:
         if args.drop_rows:  # checks the checker: these rows must be reported missing
             con.execute('DELETE FROM wf_task WHERE "ID" IN (SELECT "ID" FROM wf_task ORDER BY random() LIMIT ?)',
@@ -388,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-minutes", type=float, default=0, help="stop starting trials after this (0: no limit)")
     parser.add_argument("--drop-rows", type=int, default=0,
                         help="delete this many warehouse rows before comparing (shows that a loss is caught)")
+    parser.add_argument("--windows", choices=("now", "seed"), default="now",
+                        help="first interval starts an hour before the first run (now) or at the seed's first date")
+    parser.add_argument("--legacy", action="store_true",
+                        help="each run reads exactly its interval: no lookback, margin or gap filling (issue 12's day)")
     parser.add_argument("--keep", action="store_true", help="keep every trial's warehouse and edit log")
     parser.add_argument("--workdir", default=None, help="where warehouses and logs go (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -396,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.disable(logging.INFO)  # the engine logs every page; the soak prints one line a trial
+    os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")  # and the SQL hook every statement
     # A SIGTERM unwinds like Ctrl-C, so the emulator, the editor and the busy processes stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from airflow_workfront.emulator.testing import EmulatorProcess
@@ -404,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     command = " ".join(shlex.quote(a) for a in [sys.executable, "scripts/soak.py", *(argv or sys.argv[1:])])
     say(f"{args.trials} trials: {args.tasks} tasks, ~{args.rate:g} changes/s, page size {args.page_size}, "
-        f"{args.workers} workers, {args.load} busy processes; files in {workdir}")
+        f"{args.workers} workers, {args.load} busy processes, windows from {args.windows}, "
+        f"{'legacy rules' if args.legacy else 'default rules'}; files in {workdir}")
     stop_load = mp.Event()
     burners = [mp.Process(target=burn, args=(stop_load,), daemon=True) for _ in range(args.load)]
     for b in burners:

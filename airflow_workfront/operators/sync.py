@@ -6,10 +6,13 @@ False``, ``schedule="@hourly"`` is a ``CronTriggerTimetable`` whose data interva
 so the sync would read nothing. Use ``schedule=CronDataIntervalTimetable("@hourly", timezone="UTC")``
 (or ``DeltaDataIntervalTimetable``) from ``airflow.sdk``; the operators refuse a zero-width window.
 
-A **manual run** without a data interval (``airflow dags trigger`` without ``--logical-date``)
-syncs from where the task's last successful run ended (an Airflow Variable, see
-:mod:`~airflow_workfront.operators.sync_watermark`) up to Workfront's clock minus the margin, and
-logs what it chose. Every window is read only once Workfront's own clock has passed its end (see
+Runs leave no gap (``fill_gaps=True``, the default). Each task keeps where its gap-free reading
+ends (an Airflow Variable, see :mod:`~airflow_workfront.operators.sync_watermark`). A run whose
+interval starts later (runs skipped with ``catchup=False``, or failed) reads from there, and the
+task's first run loads everything before its interval (or from ``initial_start``); see
+:mod:`~airflow_workfront.sync.coverage`. A **manual run** without a data interval (``airflow dags
+trigger`` without ``--logical-date``) syncs from there up to Workfront's clock minus the margin.
+Each run logs what it chose and why. Every window is read only once Workfront's own clock has passed its end (see
 :mod:`~airflow_workfront.sync.closing`).
 
 Put every Workfront task in a pool (e.g. ``pool="workfront_api"`` with 10 slots) and set
@@ -49,9 +52,14 @@ class _WorkfrontSyncOperator(BaseOperator):
         (``timedelta`` or seconds; default 5 s).
     :param max_wait: Longest wait for that before the task fails with a message that says why
         (``timedelta`` or seconds; default 6 minutes).
-    :param watermark_variable: Airflow Variable that keeps where this task's last successful window
-        ended, where a manual run without a data interval starts (default
-        ``workfront_sync_watermark__<dag_id>__<task_id>``).
+    :param watermark_variable: Airflow Variable that keeps where this task's gap-free reading ends,
+        where later runs start (default ``workfront_sync_watermark__<dag_id>__<task_id>``).
+    :param fill_gaps: Read from that watermark when it is earlier than the run's start, and load
+        everything before the first run's interval (default True). ``False`` reads exactly the data
+        interval: changes in skipped or failed intervals, and objects unchanged since before the
+        first interval, are then never read unless those windows are backfilled.
+    :param initial_start: Where the task's first run starts reading (datetime or ISO string;
+        default: the beginning, so the first run loads every object). Templated.
     :param deletes: ``"auto"`` (journal ``D`` entries, none for journal-like objects),
         ``"journal"``, ``"reconcile"`` (compare every ID; SQL only) or ``"none"``.
     :param page_size: Rows per request (default the connection's, at most 2000).
@@ -59,7 +67,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         ``max_concurrency``).
     """
 
-    template_fields: Sequence[str] = ("obj_code", "fields", "filters", "window_start", "window_end")
+    template_fields: Sequence[str] = ("obj_code", "fields", "filters", "window_start", "window_end", "initial_start")
     template_fields_renderers = {"filters": "json"}
     ui_color = "#f5e6c8"
 
@@ -80,6 +88,8 @@ class _WorkfrontSyncOperator(BaseOperator):
         margin: timedelta | float | None = None,
         max_wait: timedelta | float | None = None,
         watermark_variable: str | None = None,
+        fill_gaps: bool = True,
+        initial_start: datetime | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -94,6 +104,10 @@ class _WorkfrontSyncOperator(BaseOperator):
         self.margin = _as_timedelta(margin, "margin")
         self.max_wait = _as_timedelta(max_wait, "max_wait")
         self.watermark_variable = watermark_variable
+        if not isinstance(fill_gaps, bool):
+            raise ValueError(f"{self.task_id}: fill_gaps must be True or False, got {fill_gaps!r}")
+        self.fill_gaps = fill_gaps
+        self.initial_start = initial_start
         self.deletes = deletes
         self.page_size = page_size
         self.max_workers = max_workers
@@ -106,13 +120,15 @@ class _WorkfrontSyncOperator(BaseOperator):
     def resolve_window(self, context: Context, client: Any = None):
         """The run's :class:`~airflow_workfront.sync.window.SyncWindow`.
 
-        Explicit ``window_start``/``window_end`` win, then the data interval. A run without either
-        (a manual run) starts at this task's watermark and ends at a safe "now": Workfront's clock
-        (asked through ``client``) minus the margin.
+        Explicit ``window_start``/``window_end`` win, then the data interval, started earlier when
+        ``fill_gaps`` finds time no run has read (see :mod:`~airflow_workfront.sync.coverage`). A
+        run without either (a manual run) starts at this task's watermark and ends at a safe "now":
+        Workfront's clock (asked through ``client``) minus the margin.
         """
         from airflow_workfront.sync.window import SyncWindow
 
-        start = _as_datetime(self.window_start, "window_start") or context.get("data_interval_start")
+        explicit_start = _as_datetime(self.window_start, "window_start")
+        start = explicit_start or context.get("data_interval_start")
         end = _as_datetime(self.window_end, "window_end") or context.get("data_interval_end")
         if start is None or end is None:
             return self._manual_window(context, client, start, end)
@@ -123,16 +139,42 @@ class _WorkfrontSyncOperator(BaseOperator):
                 "width, as with schedule='@hourly' (CronTriggerTimetable); use "
                 "CronDataIntervalTimetable('@hourly', timezone='UTC') from airflow.sdk"
             )
+        if explicit_start is None and self.fill_gaps:
+            window = self._fill_gap(context, window)
         return window
+
+    def _fill_gap(self, context: Context, window: Any) -> Any:
+        """``window`` started where this task's gap-free reading ends, when that is earlier."""
+        from airflow_workfront.sync.coverage import read_start
+        from airflow_workfront.sync.window import SyncWindow, iso_ms
+
+        watermark = self._watermark(context)
+        if watermark is None:  # outside a task run: nothing is known of earlier runs
+            return window
+        start, reason = read_start(window.start, watermark.get(), _as_datetime(self.initial_start, "initial_start"))
+        if start >= window.start:
+            return window
+        self.log.info("Reading %s from %s, not from the data interval's start %s: %s", self.obj_code, iso_ms(start),
+                      iso_ms(window.start), reason)
+        return SyncWindow(start, window.end)
 
     def _manual_window(self, context: Context, client: Any, start: datetime | None, end: datetime | None):
         """The window of a run without a data interval: watermark -> Workfront's now - margin."""
         from airflow_workfront.sync.closing import DEFAULT_MARGIN
+        from airflow_workfront.sync.coverage import BEGINNING
         from airflow_workfront.sync.window import SyncWindow, iso_ms
 
         watermark = self._watermark(context)
         if start is None:
             start = watermark.get() if watermark is not None else None
+            if start is not None and watermark is not None:
+                start_source = f"where this task's gap-free reading ends (Variable {watermark.key!r})"
+            elif watermark is not None and self.fill_gaps:
+                initial = _as_datetime(self.initial_start, "initial_start")
+                start = initial if initial is not None else BEGINNING
+                start_source = ("initial_start" if initial is not None else "the beginning") + (
+                    f": no earlier successful run of this task left a watermark in Variable {watermark.key!r}, "
+                    "so this first run loads everything before now")
             if start is None:
                 where = f"in Airflow Variable {watermark.key!r}" if watermark is not None else "(no task instance)"
                 raise ValueError(
@@ -140,7 +182,6 @@ class _WorkfrontSyncOperator(BaseOperator):
                     f"earlier successful run of this task left a watermark {where}. Trigger it with "
                     "--logical-date, pass window_start, or set that Variable to the ISO instant to start from"
                 )
-            start_source = f"where this task's last successful run ended (Variable {watermark.key!r})"
         else:
             start_source = "window_start"
         if end is None:
@@ -196,7 +237,7 @@ class _WorkfrontSyncOperator(BaseOperator):
             hook.close()
         watermark = self._watermark(context)
         if watermark is not None and not window.is_empty:
-            kept = watermark.advance(window.end, context.get("run_id"))
+            kept = watermark.advance(window.end, context.get("run_id"), start=window.start)
             summary["watermark"] = iso_ms(kept)
             self.log.info("Watermark %r is now %s", watermark.key, summary["watermark"])
         self._summary = summary

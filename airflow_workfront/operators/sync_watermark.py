@@ -1,8 +1,11 @@
-"""Where a sync task's last successful run ended, kept in an Airflow Variable.
+"""Where a sync task's gap-free reading ends, kept in an Airflow Variable.
 
-A manual run (``airflow dags trigger`` without ``--logical-date``) has no data interval; it syncs
-from this watermark up to Workfront's "now". Every successful run of the task moves the watermark
-forward to its window's end (never back: a backfill of an old window leaves it where it is).
+The watermark is the end of the contiguous stretch of time the task's successful runs have read
+(see :mod:`~airflow_workfront.sync.coverage`). A scheduled run whose interval starts later reads
+from it, so skipped and failed runs leave no gap; a manual run (``airflow dags trigger`` without
+``--logical-date``) syncs from it up to Workfront's "now". A successful run moves it forward to its
+window's end when the window joins on to it (never back: a backfill of an old window leaves it
+where it is).
 
 Why a Variable: it lives in Airflow's metadata database (or a secrets backend), so every worker
 sees it; it survives clearing and re-running old runs, whose XComs Airflow deletes; it is found
@@ -49,15 +52,26 @@ class SyncWatermark:
         raw = Variable.get(self.key, default=None)
         return None if raw in (None, "") else parse_watermark(self.key, raw)
 
-    def advance(self, end: datetime, run_id: str | None = None) -> datetime:
-        """Move the watermark to ``end`` unless it already is later; return the value kept."""
+    def advance(self, end: datetime, run_id: str | None = None, start: datetime | None = None) -> datetime:
+        """Move the watermark to ``end`` unless it already is later, or unless a window starting at
+        ``start`` leaves a gap after it; return the value kept.
+
+        :param start: Where the successful read began (``None``: treated as joining on).
+        """
         from airflow.sdk import Variable
+
+        from airflow_workfront.sync.coverage import joins
 
         current = self.get()
         if current is not None and current >= to_utc_ms(end):
             return current
+        if start is not None and not joins(start, current):
+            assert current is not None  # joins() is true without a watermark
+            log.warning("Watermark %r stays at %s: this run read from %s, so the time between was not read. "
+                        "The next run that fills gaps reads it.", self.key, iso_ms(current), iso_ms(start))
+            return current
         Variable.set(self.key, json.dumps({"end": iso_ms(end), "run_id": run_id}),
-                     description="Workfront sync: end of this task's last successful window (manual runs start here)")
+                     description="Workfront sync: end of what this task has read without a gap (the next runs start here)")
         return to_utc_ms(end)
 
 

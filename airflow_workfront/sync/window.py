@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 ONE_MS = timedelta(milliseconds=1)
+#: The earliest instant a window reaches back to: before any Workfront date, and no lookback goes
+#: past it (a first run that loads everything starts here).
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 #: Object codes without ``lastUpdateDate`` that do carry ``entryDate`` (reference notes, section 6).
 ENTRY_DATE_OBJECTS = frozenset({"JRNLE", "NOTE", "UPDATE", "GROUP", "DOCV", "BILL", "SCHED"})
@@ -66,10 +69,11 @@ class SyncWindow:
         return self.end - ONE_MS
 
     def with_overlap(self, overlap: timedelta) -> SyncWindow:
-        """Return the window widened backwards by ``overlap`` (re-reads a little of the previous one)."""
+        """Return the window widened backwards by ``overlap`` (re-reads a little of the previous one),
+        never past :data:`EPOCH`."""
         if overlap < timedelta(0):
             raise ValueError(f"overlap must not be negative, got {overlap}")
-        return SyncWindow(self.start - overlap, self.end)
+        return SyncWindow(max(min(self.start, EPOCH), self.start - overlap), self.end)
 
     def contains(self, moment: datetime) -> bool:
         """True when ``moment`` falls in ``[start, end)``."""

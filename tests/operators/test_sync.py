@@ -49,7 +49,7 @@ def sql_op(**kw):
 
 def test_template_fields():
     assert set(WorkfrontToSqlOperator.template_fields) == {
-        "obj_code", "fields", "filters", "window_start", "window_end", "table"}
+        "obj_code", "fields", "filters", "window_start", "window_end", "initial_start", "table"}
     assert "path" in WorkfrontToObjectStorageOperator.template_fields
 
 

@@ -109,9 +109,9 @@ class _Clocked:
         return self.now
 
 
-def test_a_manual_run_without_a_watermark_says_what_to_do(monkeypatch):
+def test_a_manual_run_without_a_watermark_or_gap_filling_says_what_to_do(monkeypatch):
     monkeypatch.setattr(SyncWatermark, "get", lambda self: None)
-    op = WorkfrontToSqlOperator(task_id="sync_task", obj_code="TASK", table="wf_task")
+    op = WorkfrontToSqlOperator(task_id="sync_task", obj_code="TASK", table="wf_task", fill_gaps=False)
     with pytest.raises(ValueError) as err:
         op.resolve_window({"ti": _TI()}, _Clocked(datetime(2026, 3, 2, 10, tzinfo=UTC)))
     message = str(err.value)
@@ -126,7 +126,7 @@ def test_a_manual_run_ends_at_workfronts_clock_minus_the_margin(monkeypatch, cap
     window = op.resolve_window({"ti": _TI()}, _Clocked(workfront_now))
     logged = "".join(capsys.readouterr())  # the task log (Airflow's structured logger writes to stdout here)
     assert (window.start, window.end) == (datetime(2026, 3, 2, 9, tzinfo=UTC), workfront_now - timedelta(seconds=5))
-    assert "from where this task's last successful run ended" in logged
+    assert "from where this task's gap-free reading ends" in logged
     assert "Workfront's clock 2026-03-02T09:30:00.250Z minus the 5 s margin" in logged
 
 
