@@ -124,4 +124,40 @@ PROVIDER_INFO: dict = {
     # The event receiver on the API server (also an airflow.plugins entry point; see plugins/plugin.py).
     "plugins": [{"name": "workfront_events", "plugin-class": "airflow_workfront.plugins.plugin.WorkfrontEventsPlugin"}],
     "extra-links": ["airflow_workfront.operators.links.WorkfrontObjectLink"],
+    # Declared so that `airflow config list` shows the section and its defaults; the receiver
+    # reads the same defaults (plugins/receivers.py) when the provider's config is not loaded.
+    "config": {
+        "workfront_events": {
+            "description": "The event receiver on the API server: which /workfront/events/{name} "
+            "URLs answer, and the limits that apply to every delivery (docs/event-receiver.md).",
+            "options": {
+                "receivers": {
+                    "description": "JSON object of receiver name -> {\"conn_id\": ..., \"asset\": ...}. "
+                    "conn_id names the connection whose password is the subscription's authToken "
+                    "(default workfront_events_<name>); asset is the asset its deliveries update. "
+                    "Only receivers listed here answer; empty: none.",
+                    "version_added": "0.1.0",
+                    "type": "string",
+                    "example": '{"projects": {"asset": "workfront_projects"}}',
+                    # Not "{}": Airflow runs str.format() on defaults. Empty means no receiver.
+                    "default": "",
+                },
+                "max_body_bytes": {
+                    "description": "Largest delivery accepted, in bytes (Workfront sends at most 1 MB).",
+                    "version_added": "0.1.0",
+                    "type": "integer",
+                    "example": None,
+                    "default": "1048576",
+                },
+                "dedup_hours": {
+                    "description": "How long a delivery is remembered, so that Workfront's retries "
+                    "(about 48 hours) do not emit an asset event twice.",
+                    "version_added": "0.1.0",
+                    "type": "float",
+                    "example": None,
+                    "default": "72",
+                },
+            },
+        }
+    },
 }

@@ -8,9 +8,12 @@ object type: projects (``wf_proj``), tasks (``wf_task``), issues (``wf_optask``)
   (``entryDate`` for journal entries, which are never updated). That needs a data-interval
   timetable, hence ``CronDataIntervalTimetable("@hourly", timezone="UTC")``: plain
   ``schedule="@hourly"`` gives zero-width intervals in Airflow 3 and the operators refuse them.
+- **No gaps.** Each task keeps where its gap-free reading ends (an Airflow Variable). Its first
+  run loads everything before its interval, and a run after a pause (``catchup=False``) or a
+  failed run reads the hours in between, so no history needs a backfill.
 - **Manual runs.** Triggered without a logical date, a run has no data interval: each task then
-  syncs from where its last successful run ended (an Airflow Variable) up to Workfront's clock
-  minus a 5 s margin. Every window is read only once Workfront's own clock has passed its end.
+  syncs from that Variable's instant up to Workfront's clock minus a 5 s margin. Every window is
+  read only once Workfront's own clock has passed its end.
 - **Idempotent.** Rows are upserted by Workfront ``ID``, never downgraded to an older version, so
   re-running an hour (or backfilling one with ``airflow backfill create``) changes nothing twice.
 - **Deletes.** Objects whose deletion was journaled in the window (``JRNLE`` ``changeType=D``)

@@ -86,3 +86,22 @@ def test_readme_shows_the_real_airflow_providers_list_output(tmp_path):
 
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.split("|")]
+
+
+def test_the_declared_event_receiver_defaults_are_the_ones_the_receiver_uses():
+    from airflow_workfront.plugins import receivers
+
+    options = airflow_workfront.get_provider_info()["config"][receivers.SECTION]["options"]
+    assert int(options["max_body_bytes"]["default"]) == receivers.DEFAULT_MAX_BODY_BYTES
+    assert float(options["dedup_hours"]["default"]) == receivers.DEFAULT_DEDUP_HOURS
+    assert receivers.parse_receivers(options["receivers"]["default"]) == {}
+    assert set(receivers.parse_receivers(options["receivers"]["example"])) == {"projects"}
+
+
+@pytest.mark.slow
+def test_airflow_config_shows_the_event_receiver_section(tmp_path):
+    env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    out = subprocess.run([sys.executable, "-m", "airflow", "config", "get-value", "workfront_events", "dedup_hours"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "72"

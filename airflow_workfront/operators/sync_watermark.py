@@ -65,8 +65,7 @@ class SyncWatermark:
         current = self.get()
         if current is not None and current >= to_utc_ms(end):
             return current
-        if start is not None and not joins(start, current):
-            assert current is not None  # joins() is true without a watermark
+        if start is not None and current is not None and not joins(start, current):
             log.warning("Watermark %r stays at %s: this run read from %s, so the time between was not read. "
                         "The next run that fills gaps reads it.", self.key, iso_ms(current), iso_ms(start))
             return current
