@@ -151,7 +151,9 @@ class SqlSink(Sink):
         return f"INSERT INTO {t} ({cols}) {values} ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
 
     def close_versions_sql(self, n_ids: int) -> str:
-        """History mode: close every open version of these IDs that a later version follows.
+        """History mode: end every version of these IDs that a later version follows at that
+        version's start, where it is still open or ends after it (a version that arrived late, as
+        from an earlier run finishing last, splits its predecessor's span: spans never overlap).
 
         PostgreSQL takes the IDs as one array parameter and finds each open version's successor
         with ``lead()`` in one ordered pass over the IDs' versions (the primary key's order); SQLite
@@ -166,12 +168,14 @@ class SqlSink(Sink):
             )
             return (
                 f"UPDATE {t} SET {vt} = v.next_from, {cur} = FALSE FROM ({versions}) AS v "
-                f'WHERE v.{cur} AND v.next_from IS NOT NULL AND {t}."ID" = v."ID" AND {t}.{vf} = v.{vf}'
+                f"WHERE v.next_from IS NOT NULL AND ({t}.{vt} IS NULL OR {t}.{vt} > v.next_from) "
+                f'AND {t}."ID" = v."ID" AND {t}.{vf} = v.{vf}'
             )
         later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
         return (
             f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
-            f'WHERE {t}."ID" IN ({", ".join([ph] * n_ids)}) AND {t}.{cur} AND EXISTS (SELECT 1 {later})'
+            f'WHERE {t}."ID" IN ({", ".join([ph] * n_ids)}) AND EXISTS (SELECT 1 {later}) '
+            f"AND ({t}.{vt} IS NULL OR {t}.{vt} > (SELECT MIN(n.{vf}) {later}))"
         )
 
     # -- Sink ---------------------------------------------------------------------------------

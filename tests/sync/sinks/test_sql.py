@@ -368,7 +368,7 @@ def test_history_closes_open_versions_at_their_successor_within_a_page_and_when_
         f'SELECT "ID", "{hist.column_of("name")}", "_wf_valid_to", "_wf_current" FROM wf_late '
         'ORDER BY "ID", "_wf_valid_from"')
     ends = [(i, n, None if to is None else str(to)[11:16], bool(c)) for i, n, to, c in got]
-    # The late version is closed at its successor; v10 was closed by v30 before v20 came, and only
-    # open versions are closed, so it keeps that end.
-    assert ends == [("a", "v10", "06:30", False), ("a", "v20", "06:30", False), ("a", "v30", None, True),
+    # The late version is closed at its successor, and v10, closed by v30 before v20 came, now ends
+    # where v20 starts: the spans tile time, so a point-in-time query finds one version.
+    assert ends == [("a", "v10", "06:20", False), ("a", "v20", "06:30", False), ("a", "v30", None, True),
                     ("b", "b10", None, True)]
