@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from airflow_workfront.emulator.testing import free_port
+from airflow_workfront.emulator.testing import free_port, stop_processes
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # The DAGs are parsed once by `airflow dags reserialize`; a running dag-processor is optional.
@@ -138,15 +138,7 @@ class AirflowStack:
 
     def stop(self) -> None:
         """Stop every process (terminate, then kill), close the logs and drop the database."""
-        for proc in self.processes.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.processes.values():
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_processes(self.processes.values(), grace=20)
         self.processes.clear()
         for log in self._logs.values():
             log.close()

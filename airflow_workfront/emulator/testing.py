@@ -182,15 +182,26 @@ class EmulatorServer:
 def stop_process(proc: Any, grace: float) -> None:
     """Terminate ``proc`` (a :class:`subprocess.Popen`) if it still runs, and kill it when it has
     not exited after ``grace`` seconds."""
-    import subprocess
+    stop_processes([proc], grace)
 
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+
+def stop_processes(procs: Any, grace: float) -> None:
+    """Terminate every process of ``procs`` that still runs, all at once so that they shut down in
+    parallel, then kill each one that has not exited ``grace`` seconds after it was asked."""
+    import subprocess
+    import time
+
+    procs = list(procs)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 class EmulatorProcess:
