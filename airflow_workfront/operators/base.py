@@ -50,6 +50,14 @@ class WorkfrontBaseOperator(BaseOperator):
         """The hook's client."""
         return self.hook.get_conn()
 
+    def _touched(self, record: Any) -> Any:
+        """Remember ``record`` (a Workfront object) as what the task's "Workfront" link opens, and
+        return it. A record without an ``ID`` leaves the link empty."""
+        obj_id = record.get("ID") if isinstance(record, dict) else None
+        if obj_id:
+            self.workfront_touched = (str(record.get("objCode") or getattr(self, "obj_code", "")), str(obj_id))
+        return record
+
     def log_requests(self) -> None:
         """Log how many API requests the task made, by operation."""
         stats = self.client.stats

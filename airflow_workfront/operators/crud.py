@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_workfront.operators.base import WorkfrontBaseOperator, require
+from airflow_workfront.operators.links import WorkfrontObjectLink
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -26,11 +27,15 @@ class WorkfrontGetOperator(WorkfrontBaseOperator):
         super().__init__(**kwargs)
         self.obj_code, self.obj_id, self.fields = obj_code, obj_id, fields
 
+    operator_extra_links = (WorkfrontObjectLink(),)
+
     def execute(self, context: Context) -> dict | list[dict]:
         require(self.obj_id, "obj_id", self.task_id)
         if isinstance(self.obj_id, (list, tuple)):
-            return self.client.get_many(self.obj_code, list(self.obj_id), self.fields)
-        return self.client.get(self.obj_code, self.obj_id, self.fields)
+            found = self.client.get_many(self.obj_code, list(self.obj_id), self.fields)
+            self._touched(found[0] if found else None)
+            return found
+        return self._touched(self.client.get(self.obj_code, self.obj_id, self.fields))
 
 
 class WorkfrontCreateOperator(WorkfrontBaseOperator):
@@ -49,10 +54,12 @@ class WorkfrontCreateOperator(WorkfrontBaseOperator):
         super().__init__(**kwargs)
         self.obj_code, self.data, self.fields = obj_code, data, fields
 
+    operator_extra_links = (WorkfrontObjectLink(),)
+
     def execute(self, context: Context) -> dict:
         created = self.client.create(self.obj_code, require(self.data, "data", self.task_id), self.fields)
         self.log.info("Created %s %s", self.obj_code, created.get("ID"))
-        return created
+        return self._touched(created)
 
 
 class WorkfrontUpdateOperator(WorkfrontBaseOperator):
@@ -72,9 +79,11 @@ class WorkfrontUpdateOperator(WorkfrontBaseOperator):
         super().__init__(**kwargs)
         self.obj_code, self.obj_id, self.data, self.fields = obj_code, obj_id, data, fields
 
+    operator_extra_links = (WorkfrontObjectLink(),)
+
     def execute(self, context: Context) -> dict:
-        return self.client.update(self.obj_code, require(self.obj_id, "obj_id", self.task_id),
-                                  require(self.data, "data", self.task_id), self.fields)
+        return self._touched(self.client.update(self.obj_code, require(self.obj_id, "obj_id", self.task_id),
+                                                require(self.data, "data", self.task_id), self.fields))
 
 
 class WorkfrontDeleteOperator(WorkfrontBaseOperator):
@@ -114,6 +123,8 @@ class WorkfrontCopyOperator(WorkfrontBaseOperator):
         super().__init__(**kwargs)
         self.obj_code, self.source_id, self.data, self.options, self.fields = obj_code, source_id, data, options, fields
 
+    operator_extra_links = (WorkfrontObjectLink(),)
+
     def execute(self, context: Context) -> dict:
-        return self.client.copy(self.obj_code, require(self.source_id, "source_id", self.task_id), self.data,
-                                self.options, self.fields)
+        return self._touched(self.client.copy(self.obj_code, require(self.source_id, "source_id", self.task_id),
+                                              self.data, self.options, self.fields))
