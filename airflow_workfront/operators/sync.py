@@ -232,6 +232,7 @@ class _WorkfrontSyncOperator(BaseOperator):
                 margin=DEFAULT_MARGIN if self.margin is None else self.margin,
                 max_wait=DEFAULT_MAX_WAIT if self.max_wait is None else self.max_wait,
             )
+            self._explain_workers(engine.max_workers)
             summary = engine.run(window, self.make_sink(context)).as_dict()
         finally:
             hook.close()
@@ -242,6 +243,18 @@ class _WorkfrontSyncOperator(BaseOperator):
             self.log.info("Watermark %r is now %s", watermark.key, summary["watermark"])
         self._summary = summary
         return summary
+
+    def _explain_workers(self, workers: int) -> None:
+        """Say why a run reads with fewer workers than it could: the pool slots the task holds
+        bound its requests in flight (see this module's docstring)."""
+        if self.max_workers is not None and workers < self.max_workers:
+            self.log.warning(
+                "max_workers=%d is lowered to %d, the lower of the task's pool_slots (%d) and the connection's "
+                "max_concurrency; give the task pool_slots=%d to read %d partitions at once",
+                self.max_workers, workers, self.pool_slots, self.max_workers, self.max_workers)
+        elif workers == 1 and self.pool_slots == 1:
+            self.log.info("Reading one request at a time: the task holds 1 pool slot. Give it more "
+                          "(e.g. pool_slots=5 in a 10-slot pool) to read partitions in parallel")
 
     # -- OpenLineage (optional) ------------------------------------------------------------------
     def _workfront_namespace(self) -> str:

@@ -143,3 +143,20 @@ def test_mode_reaches_the_sink_and_metadata_is_read_once_per_run(fake, warehouse
     assert json.loads((d / "_manifest.json").read_text())["mode"] == "soft_delete"
     with pytest.raises(ValueError, match="mode must be one of"):
         sql_op(mode="append")
+
+
+def test_a_run_says_when_pool_slots_hold_its_workers_back(fake, warehouse, capsys, monkeypatch):
+    def slotted(hook):  # as the real hook does: the client's cap is the task's pool slots
+        fake.config.max_concurrency = min(10, hook.client_overrides.get("pool_slots") or 10)
+        return fake
+
+    monkeypatch.setattr(WorkfrontHook, "get_conn", slotted)
+    sql_op(max_workers=4).execute(CONTEXT)
+    logged = "".join(capsys.readouterr())
+    assert "max_workers=4 is lowered to 1, the lower of the task's pool_slots (1)" in logged
+    assert "pool_slots=4 to read 4 partitions at once" in logged
+    sql_op().execute(CONTEXT)
+    assert "Reading one request at a time: the task holds 1 pool slot" in "".join(capsys.readouterr())
+    sql_op(pool_slots=3, max_workers=3).execute(CONTEXT)
+    logged = "".join(capsys.readouterr())
+    assert "lowered" not in logged and "one request at a time" not in logged
