@@ -40,3 +40,17 @@ def test_every_benchmark_scenario_runs_at_a_tiny_size():
     assert cost["sequential, 2000/page"] == "2"
     assert cost["bound: ceil(N/2000) pages over 10 slots x 0.04 s a page"] == "2"
     assert "2,500 tasks at 20 ms + 0.01 ms a row: within 1.3x of the bound |" in out.stdout
+
+
+def test_a_scenarios_peak_memory_is_its_own_not_its_parents():
+    """Linux carries ``ru_maxrss`` across ``exec``: a child of a 300 MB parent would report 300 MB.
+    The benchmark's figure is the child's own high-water mark."""
+    code = ("import sys; sys.path.insert(0, 'benchmarks'); import run; "
+            "blob = bytearray(40 * 1024 * 1024); blob[::4096] = b'x' * len(blob[::4096]); "
+            "print(run.own_peak_rss_mb())")
+    parent_ballast = bytearray(300 * 1024 * 1024)
+    parent_ballast[::4096] = b"x" * len(parent_ballast[::4096])  # make the parent's pages resident
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    child_mb = float(out.stdout.strip())
+    assert 40 <= child_mb < 200, child_mb  # its 40 MB and an interpreter, far from the parent's 300
