@@ -108,6 +108,8 @@ class _WorkfrontSyncOperator(BaseOperator):
             raise ValueError(f"{self.task_id}: fill_gaps must be True or False, got {fill_gaps!r}")
         self.fill_gaps = fill_gaps
         self.initial_start = initial_start
+        if not (isinstance(initial_start, str) and "{{" in initial_start):  # a template is checked once rendered
+            _check_instant(self.task_id, initial_start, "initial_start")
         self.deletes = deletes
         self.page_size = page_size
         self.max_workers = max_workers
@@ -394,6 +396,13 @@ def _as_datetime(value: datetime | str | None, name: str) -> datetime | None:
     except ValueError:
         raise ValueError(f"{name} must be an ISO 8601 datetime, got {value!r}") from None
 
+
+
+def _check_instant(task_id: str, value: datetime | str | None, name: str) -> None:
+    """Refuse, when the DAG is parsed, an instant that is not ISO 8601 or has no time zone."""
+    parsed = _as_datetime(value, f"{task_id}: {name}")
+    if parsed is not None and (parsed.tzinfo is None or parsed.utcoffset() is None):
+        raise ValueError(f"{task_id}: {name} must have a time zone (e.g. '2026-01-01T00:00:00Z'), got {value!r}")
 
 
 def _check_settings(task_id: str, conn_id: str, page_size: Any, max_workers: Any) -> None:

@@ -197,3 +197,17 @@ def test_fill_gaps_must_be_a_boolean():
 
 def test_the_summary_stays_json(wf, db, variables):
     assert json.loads(json.dumps(sync(EIGHT, EIGHT + HOUR)))
+
+
+@pytest.mark.parametrize("value, message", [("last year", "initial_start must be an ISO 8601"),
+                                            ("2026-01-01T00:00:00", "initial_start must have a time zone"),
+                                            (datetime(2026, 1, 1), "initial_start must have a time zone")])
+def test_a_bad_initial_start_is_refused_when_the_dag_is_parsed(value, message):
+    with pytest.raises(ValueError, match=message) as err:
+        WorkfrontToSqlOperator(task_id="t", obj_code="TASK", table="x", initial_start=value)
+    assert str(err.value).startswith("t: ")
+
+
+def test_a_templated_initial_start_is_checked_once_rendered():
+    op = WorkfrontToSqlOperator(task_id="t", obj_code="TASK", table="x", initial_start="{{ var.value.history_from }}")
+    assert op.initial_start == "{{ var.value.history_from }}"

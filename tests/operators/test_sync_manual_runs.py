@@ -64,6 +64,8 @@ def test_manual_runs_continue_from_the_last_successful_run(run_dag, emulator_con
     scheduled = run_dag(dag, logical_date=hour_end)
     assert str(scheduled.state).endswith("success")
     assert parse_watermark(key, _variable(key)) == hour_end
+    # No watermark before it: this first run loaded everything before its interval too.
+    assert _xcom(scheduled, "sync_task")["window"]["start"] == "1970-01-01T00:00:00.000Z"
 
     # Changes after it, then a manual run: no logical date, so no data interval.
     tasks = emulator.control.list_objects("TASK")
