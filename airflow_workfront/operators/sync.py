@@ -182,7 +182,8 @@ class _WorkfrontSyncOperator(BaseOperator):
                 raise ValueError(
                     f"{self.task_id}: this run has no data interval (a manual run without --logical-date) and no "
                     f"earlier successful run of this task left a watermark {where}. Trigger it with "
-                    "--logical-date, pass window_start, or set that Variable to the ISO instant to start from"
+                    "--logical-date, pass window_start, set that Variable to the ISO instant to start from, "
+                    "or leave fill_gaps=True so that a first run loads everything"
                 )
         else:
             start_source = "window_start"
