@@ -163,7 +163,7 @@ class _WorkfrontSyncOperator(BaseOperator):
     def _manual_window(self, context: Context, client: Any, start: datetime | None, end: datetime | None):
         """The window of a run without a data interval: watermark -> Workfront's now - margin."""
         from airflow_workfront.sync.closing import DEFAULT_MARGIN
-        from airflow_workfront.sync.coverage import BEGINNING
+        from airflow_workfront.sync.coverage import first_start
         from airflow_workfront.sync.window import SyncWindow, iso_ms
 
         watermark = self._watermark(context)
@@ -173,7 +173,7 @@ class _WorkfrontSyncOperator(BaseOperator):
                 start_source = f"where this task's gap-free reading ends (Variable {watermark.key!r})"
             elif watermark is not None and self.fill_gaps:
                 initial = _as_datetime(self.initial_start, "initial_start")
-                start = initial if initial is not None else BEGINNING
+                start = first_start(initial)
                 start_source = ("initial_start" if initial is not None else "the beginning") + (
                     f": no earlier successful run of this task left a watermark in Variable {watermark.key!r}, "
                     "so this first run loads everything before now")

@@ -28,6 +28,11 @@ from airflow_workfront.sync.window import EPOCH, iso_ms, to_utc_ms
 BEGINNING = EPOCH
 
 
+def first_start(initial_start: datetime | None = None) -> datetime:
+    """Where a task's first run starts reading: ``initial_start``, or :data:`BEGINNING` (everything)."""
+    return to_utc_ms(initial_start) if initial_start is not None else BEGINNING
+
+
 def read_start(interval_start: datetime, watermark: datetime | None,
                initial_start: datetime | None = None) -> tuple[datetime, str]:
     """Where a run of the interval starting at ``interval_start`` should start reading, and why.
@@ -39,7 +44,7 @@ def read_start(interval_start: datetime, watermark: datetime | None,
     """
     interval_start = to_utc_ms(interval_start)
     if watermark is None:
-        first = to_utc_ms(initial_start) if initial_start is not None else BEGINNING
+        first = first_start(initial_start)
         if first >= interval_start:
             return interval_start, "the data interval (first run; initial_start is not earlier)"
         where = "the beginning" if initial_start is None else f"initial_start {iso_ms(first)}"
