@@ -30,7 +30,11 @@ autodoc_typehints = "description"
 autodoc_mock_imports: list[str] = []
 napoleon_google_docstring = False
 
-html_theme = "alabaster"
+# Furo: a maintained theme with a wide content column, a sidebar that collapses on narrow screens
+# and a dark mode. Its code blocks scroll inside their own box rather than widening the page.
+html_theme = "furo"
 html_title = "Airflow provider for Adobe Workfront"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 # Cross-references into Airflow and the standard library are not resolved offline.
 nitpicky = False
