@@ -1,7 +1,16 @@
-"""When to retry, and how long to wait: capped exponential backoff with full jitter."""
+"""When to retry, and how long to wait: capped exponential backoff with full jitter.
+
+A ``Retry-After`` that Workfront (or a proxy in front of it) sends is honoured: the client never
+retries sooner than asked, even past ``backoff_max``. It waits at most :data:`MAX_RETRY_AFTER`
+seconds, though. A longer wait would hold a worker and its pool slots idle, so such an answer is
+not retried at all: the call fails at once with the
+:class:`~airflow_workfront.client.errors.WorkfrontRateLimitError`, whose ``retry_after`` says how
+long Workfront asked for, and the task's own Airflow retries take over.
+"""
 
 from __future__ import annotations
 
+import logging
 import random
 from email.utils import parsedate_to_datetime
 from time import time
@@ -14,6 +23,11 @@ from airflow_workfront.client.errors import (
 )
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# The longest Retry-After the client waits for (seconds); a longer one ends the call at once.
+MAX_RETRY_AFTER = 300.0
+
+log = logging.getLogger(__name__)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -34,10 +48,15 @@ def parse_retry_after(value: str | None) -> float | None:
 def should_retry(error: WorkfrontError, idempotent: bool, before_send: bool) -> bool:
     """Whether a failed attempt may be repeated.
 
-    429 is always safe (Workfront refused before doing anything). 5xx and dropped connections
-    are repeated only for idempotent requests, or when the connection failed before sending.
+    429 is safe to repeat (Workfront refused before doing anything), unless its ``Retry-After``
+    asks for more than :data:`MAX_RETRY_AFTER` seconds. 5xx and dropped connections are repeated
+    only for idempotent requests, or when the connection failed before sending.
     """
     if isinstance(error, WorkfrontRateLimitError):
+        if error.retry_after is not None and error.retry_after > MAX_RETRY_AFTER:
+            log.warning("Workfront asked to wait %.0f s before retrying, more than the %.0f s the client "
+                        "waits: giving up now", error.retry_after, MAX_RETRY_AFTER)
+            return False
         return True
     if isinstance(error, WorkfrontTransportError):
         return idempotent or before_send
@@ -51,10 +70,12 @@ def backoff_delay(
 ) -> float:
     """Seconds to wait before retry number ``attempt`` (0-based).
 
-    Full jitter over ``min(cap, base * 2**attempt)``, but never less than ``Retry-After``.
+    Full jitter over ``min(cap, base * 2**attempt)``, but never less than ``Retry-After``, which
+    may exceed ``cap``. A ``Retry-After`` above :data:`MAX_RETRY_AFTER` counts as that ceiling
+    (:func:`should_retry` does not retry those at all).
     """
     ceiling = min(cap, base * (2**attempt))
     delay = (rng or random).uniform(0, ceiling)
     if retry_after is not None:
-        delay = max(delay, min(retry_after, max(cap, retry_after)))
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     return delay

@@ -16,7 +16,7 @@ from airflow_workfront.client.errors import (
     WorkfrontServerError,
     WorkfrontTransportError,
 )
-from airflow_workfront.client.retry import backoff_delay, parse_retry_after, should_retry
+from airflow_workfront.client.retry import MAX_RETRY_AFTER, backoff_delay, parse_retry_after, should_retry
 
 from .conftest import API, make_config
 
@@ -45,6 +45,21 @@ def test_retry_after_seconds_honoured(wf, requests_mock, sleep, header, at_least
     wf.get("TASK", "t1")
     assert len(sleep.calls) == 1 and sleep.calls[0] >= at_least
     assert requests_mock.call_count == 2
+
+
+def test_retry_after_up_to_the_ceiling_is_waited_in_full(wf, requests_mock, sleep):
+    requests_mock.get(f"{API}/TASK/t1", [{**RATE_LIMITED, "headers": {"Retry-After": "300"}}, OK])
+    assert wf.get("TASK", "t1") == {"ID": "t1"}
+    assert sleep.calls == [300.0]  # far above backoff_max (4 s), still what Workfront asked for
+
+
+def test_retry_after_beyond_the_ceiling_ends_the_call_at_once(wf, requests_mock, sleep, caplog):
+    requests_mock.get(f"{API}/TASK/t1", [{**RATE_LIMITED, "headers": {"Retry-After": "301"}}, OK])
+    with pytest.raises(WorkfrontRateLimitError) as caught:
+        wf.get("TASK", "t1")
+    assert caught.value.retry_after == 301.0  # the caller (or Airflow's retry) learns how long
+    assert requests_mock.call_count == 1 and sleep.calls == [] and wf.stats.retries == 0
+    assert "wait 301 s" in caplog.text and "giving up" in caplog.text
 
 
 def test_retry_after_http_date(wf, requests_mock, sleep):
@@ -142,6 +157,18 @@ def test_backoff_is_capped_exponential_with_full_jitter():
     assert backoff_delay(0, 0.5, 4.0, retry_after=10.0, rng=rng) == 10.0
 
 
+def test_retry_after_is_a_floor_up_to_the_ceiling():
+    rng = random.Random(2)
+    assert MAX_RETRY_AFTER == 300.0  # the figure docs/reliability.md states
+    # Above the backoff cap, Retry-After wins; under the jittered backoff, the backoff wins.
+    assert backoff_delay(3, 0.5, 4.0, retry_after=299.5, rng=rng) == 299.5
+    assert backoff_delay(0, 0.5, 4.0, retry_after=MAX_RETRY_AFTER, rng=rng) == MAX_RETRY_AFTER
+    assert backoff_delay(0, 0.5, 4.0, retry_after=1000.0, rng=rng) == MAX_RETRY_AFTER
+    delays = [backoff_delay(6, 0.5, 4.0, retry_after=1.0, rng=rng) for _ in range(200)]
+    assert min(delays) >= 1.0 and max(delays) > 3.0  # jitter above the floor still spans to the cap
+    assert 0.0 <= backoff_delay(0, 0.5, 4.0, retry_after=0.0, rng=rng) <= 0.5
+
+
 def test_parse_retry_after():
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(" 1.5 ") == 1.5
@@ -153,6 +180,9 @@ def test_parse_retry_after():
 
 def test_should_retry_rules():
     assert should_retry(WorkfrontRateLimitError("x"), idempotent=False, before_send=False)
+    assert should_retry(WorkfrontRateLimitError("x", retry_after=MAX_RETRY_AFTER), idempotent=True, before_send=False)
+    assert not should_retry(WorkfrontRateLimitError("x", retry_after=MAX_RETRY_AFTER + 0.5), idempotent=True,
+                            before_send=True)
     assert should_retry(WorkfrontServerError("x", status_code=503), idempotent=True, before_send=False)
     assert not should_retry(WorkfrontServerError("x", status_code=501), idempotent=True, before_send=False)
     assert not should_retry(WorkfrontServerError("x", status_code=500), idempotent=False, before_send=False)

@@ -49,6 +49,28 @@ def test_lower_and_upper_key_on_one_timestamp_use_the_tie_branch_and_cut_client_
     assert not r.contains(Key(t, "e")) and not r.contains(Key(t, "b"))
 
 
+def test_a_range_of_one_millisecond_still_reads_that_millisecond():
+    # ``between`` is inclusive at both ends: lo == hi is one millisecond, not an empty range.
+    assert KeyRange(S, S + MS).alternatives(D) == [between(S, S)]
+    c = Key(E - 2 * MS, "b")
+    assert KeyRange(S, E, after=c).alternatives(D) == [between(E - MS, E - MS), eq_id(c.date, "b", "gt")]
+    lo, hi = Key(S + timedelta(minutes=1), "a"), Key(S + timedelta(minutes=1) + 2 * MS, "z")
+    assert KeyRange(S, E, after=lo, upto=hi).alternatives(D) == [
+        between(lo.date + MS, lo.date + MS), eq_id(lo.date, "a", "gt"), eq_id(hi.date, "z", "lte"),
+    ]
+
+
+def test_upper_key_on_the_first_millisecond_keeps_only_its_tie_branch():
+    u = Key(S, "m")
+    assert KeyRange(S, E, upto=u).alternatives(D) == [eq_id(S, "m", "lte")]
+    assert KeyRange(S, E, upto=Key(S - MS, "m")).alternatives(D) == []  # ends before the window starts
+
+
+def test_a_cursor_at_the_window_end_leaves_nothing_to_read():
+    assert KeyRange(S, E, after=Key(E, "b")).alternatives(D) == []
+    assert build_filters(KeyRange(S, E, after=Key(E, "b")), D, {}) is None
+
+
 def test_empty_ranges_have_no_alternatives():
     assert KeyRange(S, S).alternatives(D) == []
     k = Key(S + timedelta(minutes=3), "m")
