@@ -9,10 +9,8 @@ or a JSON body; ``method=`` overrides the HTTP verb.
 from __future__ import annotations
 
 import json
-import random
 import re
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -29,25 +27,14 @@ from airflow_workfront.emulator.catalog import (
     resolve,
     use_api_version,
 )
+from airflow_workfront.emulator.churn import Churn
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
 from airflow_workfront.emulator.projection import build_tree, project, project_many
 from airflow_workfront.emulator.query import Evaluator, parse_query
 from airflow_workfront.emulator.report import run_report
+from airflow_workfront.emulator.responses import error_response, json_response
 from airflow_workfront.emulator.store import Store
 from airflow_workfront.emulator.wildcards import substitute_user
-
-
-def _encode_with_json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
-
-
-_encode: Callable[[Any], bytes]
-try:  # msgspec ships with Airflow and encodes large pages several times faster
-    import msgspec
-
-    _encode = msgspec.json.encode
-except ImportError:  # pragma: no cover
-    _encode = _encode_with_json
 
 MAX_BULK = 100
 _VERSION = re.compile(r"^v\d+(\.\d+)?$|^unsupported$|^internal$")
@@ -56,53 +43,6 @@ API_KEY_ACTIONS = ("getApiKey", "generateApiKey", "clearApiKey")
 # JSON-body keys that are request options rather than fields to write.
 _BODY_RESERVED = frozenset({"method", "apiKey", "sessionID", "fields", "atomic", "copySourceID", "options", "id", "ID",
                             "action", "force", "map", "filters", "username", "password"})
-
-
-def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
-    """A JSON response encoded quickly."""
-    return Response(_encode(payload), status_code=status, media_type="application/json", headers=headers)
-
-
-def error_response(error: ApiError) -> Response:
-    return json_response(error.body(), error.status)
-
-
-class Churn:
-    """Edits and deletes random objects of the searched type between search requests (tests);
-    journal entries are never churned."""
-
-    def __init__(self) -> None:
-        self.every_n_searches = 0
-        self.edits = 0
-        self.deletes = 0
-        self.rng = random.Random(0)
-        self.searches = 0
-
-    def configure(self, spec: dict | None, random_seed: int) -> None:
-        spec = spec or {}
-        self.every_n_searches = int(spec.get("every_n_searches", 0))
-        self.edits = int(spec.get("edits", 0))
-        self.deletes = int(spec.get("deletes", 0))
-        self.rng = random.Random(random_seed)
-        self.searches = 0
-
-    def maybe_apply(self, store: Store, obj_type: ObjectType) -> None:
-        # Journal entries are written by Workfront itself; nobody edits or deletes them, and a
-        # churned-away "D" entry would hide a deletion from a journal-driven sync.
-        if not self.every_n_searches or obj_type.code == "JRNLE":
-            return
-        self.searches += 1
-        if self.searches % self.every_n_searches:
-            return
-        with store.lock:
-            ids = sorted(store.objects[obj_type.code])
-            for obj_id in self.rng.sample(ids, min(self.edits, len(ids))):
-                record = store.objects[obj_type.code][obj_id]
-                change = {"name": f"{record.get('name') or 'object'}*"} if "name" in obj_type.fields else {}
-                store.update(obj_type, obj_id, change)
-            ids = sorted(store.objects[obj_type.code])
-            for obj_id in self.rng.sample(ids, min(self.deletes, len(ids))):
-                store.delete(obj_type, obj_id, force=True)
 
 
 class WorkfrontApi:

@@ -9,110 +9,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import re
-import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from email.utils import formatdate
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from airflow_workfront.emulator import timefmt
-from airflow_workfront.emulator.api import WorkfrontApi, error_response, json_response
-from airflow_workfront.emulator.auth import AuthConfig, AuthState
+from airflow_workfront.emulator import control, eventsubs, oauth, timefmt
+from airflow_workfront.emulator.api import WorkfrontApi
+from airflow_workfront.emulator.auth import AuthState
 from airflow_workfront.emulator.catalog import resolve
-from airflow_workfront.emulator.cost import CostModel, send_when_due
+from airflow_workfront.emulator.churn import Churn
+from airflow_workfront.emulator.cost import send_when_due
 from airflow_workfront.emulator.errors import ApiError, bad_request
 from airflow_workfront.emulator.ordering import ResultOrder
+from airflow_workfront.emulator.responses import error_response, json_response
 from airflow_workfront.emulator.rules import InventedRules
 from airflow_workfront.emulator.seed import seed_demo, seed_size
+from airflow_workfront.emulator.settings import FAULT_KINDS, EmulatorConfig, Faults, Stats
 from airflow_workfront.emulator.store import Clock, Store
 
+__all__ = ["FAULT_KINDS", "DroppedConnection", "Emulator", "EmulatorConfig", "Faults", "QuietDroppedConnections",
+           "Stats", "http_date", "route_name"]
+
 MAX_URL_BYTES = 8892
-FAULT_KINDS = ("429", "500", "drop", "error200")  # error200: an error body with HTTP 200, as Workfront sometimes answers
 _ID_SEGMENT = re.compile(r"/[0-9a-f]{32}(?=/|$)")
 log = logging.getLogger(__name__)
 
 
 class DroppedConnection(Exception):
     """Raised mid-response to make the server close the connection (an injected fault)."""
-
-
-@dataclass
-class EmulatorConfig:
-    """Settings of one emulated tenant (the CLI flags map onto these)."""
-
-    auth: AuthConfig = field(default_factory=AuthConfig)
-    seed: str = "demo"
-    seed_size: int = 0
-    random_seed: int = 0
-    latency_ms: float = 0.0
-    fault_rate: float = 0.0
-    fault_kinds: tuple[str, ...] = ("429", "500", "drop")
-    concurrency_limit: int = 10
-    control_api: bool = False
-    clock: str | None = None  # ISO instant to freeze the clock at; real time when None
-    base_cost_ms: float = 0.0  # each answer takes at least base_cost_ms + row_cost_ms x rows returned
-    row_cost_ms: float = 0.0
-    invented_rules: tuple[str, ...] = ()  # rules the docs do not state, switched on (see emulator/rules.py)
-    time_zone: str = timefmt.DEFAULT_ZONE  # the tenant's IANA zone: offsets in answers and $$TODAY
-    shuffle_seed: int | None = None  # shuffle unsorted results and sort ties with this seed; None keeps store order
-    clock_offset: float = 0.0  # seconds the (real-time) clock runs ahead of this machine's; negative: behind
-
-
-class Faults:
-    """Latency, the cost model and random failures, reproducible from a seed."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.cost = CostModel()
-        self.configure(0.0, ("429", "500", "drop"), 0.0, 0)
-
-    def configure(self, rate: float, kinds: tuple[str, ...], latency_ms: float, random_seed: int) -> None:
-        unknown = set(kinds) - set(FAULT_KINDS)
-        if unknown:
-            raise bad_request(f"unknown fault kinds {sorted(unknown)}; use {', '.join(FAULT_KINDS)}")
-        with self.lock:
-            self.rate, self.kinds, self.latency_ms = float(rate), tuple(kinds), float(latency_ms)
-            self.rng = random.Random(random_seed)
-
-    def draw(self) -> str | None:
-        with self.lock:
-            if self.rate <= 0 or self.rng.random() >= self.rate:
-                return None
-            return self.rng.choice(self.kinds)
-
-    def set_cost(self, base_ms: float, row_ms: float) -> None:
-        """Every answer takes at least ``base_ms`` plus ``row_ms`` per row returned."""
-        self.cost = CostModel(float(base_ms), float(row_ms))
-
-
-class Stats:
-    """Request counts per route, requests in flight, and what the limits refused."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        with self.lock:
-            self.total = 0
-            self.by_route: Counter[str] = Counter()
-            self.in_flight = 0
-            self.max_in_flight = 0
-            self.rejected_429 = 0
-            self.faults: Counter[str] = Counter()
-
-    def snapshot(self) -> dict:
-        with self.lock:
-            return {"total": self.total, "by_route": dict(self.by_route), "in_flight": self.in_flight,
-                    "max_in_flight": self.max_in_flight, "rejected_429": self.rejected_429, "faults": dict(self.faults)}
 
 
 def route_name(method: str, path: str) -> str:
@@ -144,8 +73,13 @@ class Emulator:
         self.auth = AuthState(self.config.auth)
         self.store = Store(self.clock)
         self.api = WorkfrontApi(self.store, self.auth)
-        self.event_subscriptions: Any = None
+        self.event_subscriptions: eventsubs.EventSubscriptions | None = None
         self.reset(self.config.seed, self.config.seed_size, self.config.random_seed)
+
+    @property
+    def churn(self) -> Churn:
+        """Edits and deletes between searches (a fault the control API configures)."""
+        return self.api.churn
 
     def reset(self, seed: str = "demo", size: int = 0, random_seed: int = 0) -> None:
         """Replace the tenant's data with a fresh seed (credentials keep working)."""
@@ -174,13 +108,11 @@ class Emulator:
 
     def asgi(self):
         """The full application: limits and faults around the API and control routes."""
-        from airflow_workfront.emulator import control, eventsubs, oauth
-
         routes = [
             Route("/attask/api/{rest:path}", self._api_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
-            *oauth.routes(self),
+            *oauth.routes(self.auth),
         ]
-        self.event_subscriptions = eventsubs.EventSubscriptions(self)
+        self.event_subscriptions = eventsubs.EventSubscriptions(self.auth)
         self.event_subscriptions.attach(self.store)
         routes += self.event_subscriptions.routes()
         if self.config.control_api:
@@ -312,6 +244,3 @@ class QuietDroppedConnections(logging.Filter):
         exc = record.exc_info[1] if record.exc_info else None
         return not isinstance(exc, DroppedConnection)
 
-
-def json_ok(payload: Any, status: int = 200) -> Response:
-    return json_response(payload, status)

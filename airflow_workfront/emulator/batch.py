@@ -11,16 +11,15 @@ operations can only return success: true or an error").
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from airflow_workfront.emulator.errors import ApiError, bad_request
-
-if TYPE_CHECKING:
-    from airflow_workfront.emulator.api import WorkfrontApi
+from airflow_workfront.emulator.protocols import CallAnswerer
+from airflow_workfront.emulator.responses import error_response, json_response
 
 MAX_CALLS = 100  # the docs' limit on batch creates and updates
 # Credentials given as parameters of the batch request are passed on to every call.
@@ -72,10 +71,8 @@ def _sub_request(outer: Request, uri: str, params: dict[str, str]) -> tuple[Requ
     return Request(scope, no_body), path
 
 
-async def run_batch(api: WorkfrontApi, request: Request, pairs: list[tuple[str, str]], version: str | None) -> Response:
+async def run_batch(api: CallAnswerer, request: Request, pairs: list[tuple[str, str]], version: str | None) -> Response:
     """Answer a batch: each call's answer in order, or (atomic) success or the first error."""
-    from airflow_workfront.emulator.api import error_response, json_response
-
     params = dict(pairs)
     uris = batch_uris(pairs)
     atomic = params.get("atomic", "").lower() == "true"

@@ -4,20 +4,18 @@ result order, invented rules, time zone, and object edits from outside the API, 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from airflow_workfront.emulator import timefmt
-from airflow_workfront.emulator.api import error_response, json_response
 from airflow_workfront.emulator.catalog import resolve
 from airflow_workfront.emulator.errors import ApiError, bad_request
+from airflow_workfront.emulator.protocols import Tenant
+from airflow_workfront.emulator.responses import error_response, json_response
 from airflow_workfront.emulator.rules import INVENTED_RULES
-
-if TYPE_CHECKING:
-    from airflow_workfront.emulator.app import Emulator
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -40,7 +38,7 @@ def _seconds(value: Any, name: str) -> float:
     return float(value)
 
 
-def routes(emulator: Emulator) -> list[Route]:
+def routes(emulator: Tenant) -> list[Route]:
     """Control routes bound to one emulator."""
 
     def guarded(handler):
@@ -104,7 +102,7 @@ def routes(emulator: Emulator) -> list[Route]:
         body = await _body(request)
         emulator.faults.configure(float(body.get("rate", 0.0)), tuple(body.get("kinds", ("429", "500", "drop"))),
                                   float(body.get("latency_ms", 0.0)), int(body.get("random_seed", 0)))
-        emulator.api.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
+        emulator.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
         emulator.faults.set_cost(float(body.get("base_cost_ms", 0.0)), float(body.get("row_cost_ms", 0.0)))
         if "concurrency_limit" in body:
             emulator.config.concurrency_limit = int(body["concurrency_limit"])

@@ -21,13 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from airflow_workfront.emulator.api import json_response
-from airflow_workfront.emulator.auth import CUSTOMER_ID
+from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
 from airflow_workfront.emulator.catalog import catalog
 from airflow_workfront.emulator.errors import ApiError
+from airflow_workfront.emulator.responses import json_response
 
 if TYPE_CHECKING:
-    from airflow_workfront.emulator.app import Emulator
     from airflow_workfront.emulator.store import Store
 
 BASE = "/attask/eventsubscription/api/v1"
@@ -54,8 +53,8 @@ def _plain(message: str, status: int) -> Response:
 class EventSubscriptions:
     """Subscriptions of one tenant and their delivery worker."""
 
-    def __init__(self, emulator: Emulator, retry_base_seconds: float = 0.2) -> None:
-        self.emulator = emulator
+    def __init__(self, auth: AuthState, retry_base_seconds: float = 0.2) -> None:
+        self.auth = auth
         self.subscriptions: dict[str, dict] = {}
         self.lock = threading.Lock()
         self.retry_base_seconds = retry_base_seconds
@@ -90,10 +89,10 @@ class EventSubscriptions:
         if not headers.get("apikey") and headers.get("authorization") and not headers["authorization"].lower().startswith("bearer "):
             headers["apikey"] = headers["authorization"]  # the docs put the apiKey in Authorization
         try:
-            caller = self.emulator.auth.caller(headers, {}, {}, write=request.method != "GET")
+            caller = self.auth.caller(headers, {}, {}, write=request.method != "GET")
         except ApiError:
             return _plain("The apiKey or sessionID was empty or invalid", 401)
-        if caller.user_id != self.emulator.auth.admin_id:
+        if caller.user_id != self.auth.admin_id:
             return _plain("Only a System Administrator may manage event subscriptions", 403)
         return None
 
@@ -223,7 +222,7 @@ class EventSubscriptions:
             payload = {"eventType": event, "subscriptionId": sub["id"],
                        "eventTime": {"epochSecond": int(now), "nano": int((now % 1) * 1e9)},
                        "eventVersion": sub.get("version", "v2"), "subscriptionVersion": sub.get("version", "v2"),
-                       "customerId": CUSTOMER_ID, "userId": new.get("lastUpdatedByID") or self.emulator.auth.admin_id,
+                       "customerId": CUSTOMER_ID, "userId": new.get("lastUpdatedByID") or self.auth.admin_id,
                        "newState": event_state(code, new), "oldState": event_state(code, old)}
             if str(sub.get("base64Encoding", "")).lower() == "true":
                 import base64

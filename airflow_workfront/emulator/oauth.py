@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from airflow_workfront.emulator.api import error_response, json_response
+from airflow_workfront.emulator.auth import AuthState
 from airflow_workfront.emulator.errors import ApiError
-
-if TYPE_CHECKING:
-    from airflow_workfront.emulator.app import Emulator
+from airflow_workfront.emulator.responses import error_response, json_response
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -36,13 +33,13 @@ async def _form(request: Request) -> dict[str, str]:
     return data
 
 
-def routes(emulator: Emulator) -> list[Route]:
-    """The token routes, bound to one emulator."""
+def routes(auth: AuthState) -> list[Route]:
+    """The token routes, bound to one tenant's credentials."""
 
     async def jwt_exchange(request: Request) -> Response:
         data = await _form(request)
         try:
-            return json_response(emulator.auth.jwt_exchange(data.get("client_id"), data.get("client_secret"),
+            return json_response(auth.jwt_exchange(data.get("client_id"), data.get("client_secret"),
                                                             data.get("jwt_token")))
         except ApiError as err:
             return error_response(err)
@@ -53,7 +50,7 @@ def routes(emulator: Emulator) -> list[Route]:
             if data.get("grant_type") != "refresh_token":
                 raise ApiError(400, "com.attask.common.IllegalArgumentException",
                                "unsupported_grant_type: the emulator implements grant_type=refresh_token")
-            return json_response(emulator.auth.refresh(data.get("client_id"), data.get("client_secret"),
+            return json_response(auth.refresh(data.get("client_id"), data.get("client_secret"),
                                                        data.get("refresh_token")))
         except ApiError as err:
             return error_response(err)
@@ -61,7 +58,7 @@ def routes(emulator: Emulator) -> list[Route]:
     async def ims_token(request: Request) -> Response:
         data = await _form(request)
         try:
-            return json_response(emulator.auth.ims_token(data.get("client_id"), data.get("client_secret"),
+            return json_response(auth.ims_token(data.get("client_id"), data.get("client_secret"),
                                                          data.get("grant_type")))
         except ApiError as err:
             return error_response(err)
