@@ -10,7 +10,7 @@ AIRFLOW_VERSION ?= 3.3.2
 # Airflow 3.2.2 cannot run even a one-task DAG under `airflow dags test`.
 AIRFLOW_FLOOR ?= 3.3.0
 
-.PHONY: install test lint demo bench soak docs emulator multiworker clean test-wheel test-wheel-floor test-browser
+.PHONY: install test lint demo bench soak docs emulator multiworker clean test-wheel test-wheel-floor test-readme test-browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-wheel:
 
 test-wheel-floor:
 	bash scripts/test_wheel.sh $(AIRFLOW_FLOOR)
+
+# The README's install lines, verbatim, in an empty virtualenv, then its first DAG against the emulator.
+test-readme: $(STAMP)
+	WF_TEST_README_INSTALL=1 $(BIN)/python -m pytest -q -rs tests/test_readme_install.py
 
 # The connection form in headless Chromium (needs Debian's chromium: apt-get install -y chromium).
 test-browser: $(STAMP)

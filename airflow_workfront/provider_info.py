@@ -11,8 +11,6 @@ from airflow_workfront import __version__
 
 AUTH_TYPES = ["api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims"]
 
-DOCS_URL = "https://github.com/airflow-provider-workfront/airflow-provider-workfront/tree/main/docs"
-
 
 def _field(label: str, description: str, **schema) -> dict:
     schema.setdefault("type", ["string", "null"])
@@ -43,7 +41,8 @@ CONN_FIELDS = {
     ),
     "private_key": _field(
         "Private key",
-        "PEM RSA private key whose public key is registered on the Workfront OAuth2 app (oauth2_jwt).",
+        "PEM RSA private key whose public key is registered on the Workfront OAuth2 app (oauth2_jwt). "
+        "Paste the whole PEM: this one-line field turns its line breaks into spaces, which the hook undoes.",
         format="password",
     ),
     "customer_id": _field("Customer ID", "Workfront Customer ID from the OAuth2 app details; the JWT 'iss' (oauth2_jwt)."),
@@ -112,7 +111,6 @@ PROVIDER_INFO: dict = {
         {
             "integration-name": "Adobe Workfront",
             "external-doc-url": "https://developer.adobe.com/workfront-apis/",
-            "how-to-guide": [f"{DOCS_URL}/operators.md"],
             "tags": ["service"],
         }
     ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -176,7 +177,7 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
             auth = OAuth2JwtAuth(
                 client_id=given["client_id"],
                 client_secret=given["client_secret"],
-                private_key=given["private_key"].replace("\\n", "\n"),
+                private_key=normalise_pem(given["private_key"]),
                 customer_id=given["customer_id"],
                 user_id=given["user_id"],
             )
@@ -213,3 +214,21 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         )
     except ValueError as err:
         raise ValueError(f"Workfront connection {conn.conn_id!r} is misconfigured: {err}") from None
+
+
+_PEM = re.compile(r"(-----BEGIN [A-Z0-9 ]+-----)(.*?)(-----END [A-Z0-9 ]+-----)", re.DOTALL)
+
+
+def normalise_pem(text: str) -> str:
+    """A PEM key as pasted or stored, with its line breaks back.
+
+    JSON connections carry ``\\n`` escapes, and the UI's one-line field turns a pasted key's line
+    breaks into spaces; both are put back (header line, base64 body, footer line). Text that is
+    not PEM is returned as it is, for the signing library to refuse with its own message.
+    """
+    text = text.replace("\\n", "\n").strip()
+    match = _PEM.fullmatch(text)
+    if match is None:
+        return text
+    header, body, footer = match.groups()
+    return "\n".join([header, *body.split(), footer]) + "\n"

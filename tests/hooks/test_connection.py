@@ -70,7 +70,7 @@ def test_oauth2_jwt_mode_unescapes_the_private_key():
     }
     config = config_from_connection(make_conn(extra))
     assert isinstance(config.auth, OAuth2JwtAuth)
-    assert config.auth.private_key.count("\n") == 2
+    assert config.auth.private_key == "-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----\n"
     assert (config.auth.customer_id, config.auth.user_id) == ("cust", "user")
 
 
@@ -208,3 +208,20 @@ def test_parse_extra_accepts_legacy_prefixed_keys_and_rejects_bad_json():
         parse_extra("{nope")
     with pytest.raises(ValueError, match="JSON object"):
         parse_extra("[1]")
+
+
+def test_a_pem_pasted_into_the_one_line_form_field_signs():
+    """The UI's masked one-line field turns a pasted key's line breaks into spaces."""
+    import jwt
+
+    from client.keys import rsa_key_pair
+
+    private, public = rsa_key_pair()
+    pasted = " ".join(private.strip().splitlines())
+    assert "\n" not in pasted
+    extra = {"auth_type": "oauth2_jwt", "client_id": "cid", "client_secret": SECRETS["client_secret"],
+             "private_key": pasted, "customer_id": "cust", "user_id": "user"}
+    config = config_from_connection(make_conn(extra))
+    assert config.auth.private_key == private
+    token = jwt.encode({"iss": "cust"}, config.auth.private_key, algorithm="RS256")
+    assert jwt.decode(token, public, algorithms=["RS256"])["iss"] == "cust"

@@ -111,7 +111,8 @@ class FieldKinds:
     def __init__(self, metadata_kinds: Mapping[str, str] | None, date_field: str, what: str) -> None:
         self.has_metadata = metadata_kinds is not None
         self.date_field = date_field
-        self.known = {**(metadata_kinds or {}), "ID": TEXT, date_field: TIMESTAMP}
+        # objCode comes back on every object but no /metadata lists it: it is always text.
+        self.known = {**(metadata_kinds or {}), "ID": TEXT, "objCode": TEXT, date_field: TIMESTAMP}
         self.what = what
         self._guessed: set[str] = set()
 

@@ -188,7 +188,9 @@ class SqlSchema:
         statements += self._map_rows(list(self.columns))
         self._execute(statements)
         self._map_stored = True
-        log.info("Table %s: %s", self.table, "; ".join(s for s, _ in statements if not s.startswith("INSERT")))
+        changes = [s for s, _ in statements if not s.startswith("INSERT")]
+        if changes:  # a map written for an existing table changes no schema: nothing to say
+            log.info("Table %s: %s", self.table, "; ".join(changes))
 
     def _map_rows(self, columns: list[Column]) -> list[tuple[str, list[Any] | None]]:
         ph = self.hook.placeholder
