@@ -11,14 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-# Objects that have no lastUpdateDate; their changes are found by entryDate.
-ENTRY_DATE_OBJECTS = frozenset({"JRNLE", "NOTE", "UPDATE", "GROUP", "DOCV", "TEAMOB"})
+# The one rule for which date an object's changes are found by (re-exported for callers of old).
+from airflow_workfront.client.objects import ENTRY_DATE_OBJECTS, date_field_for
+
+__all__ = ["DEFAULT_MAX_RESULTS", "ENTRY_DATE_OBJECTS", "change_query", "date_field_for", "journal_query", "judge"]
+
 DEFAULT_MAX_RESULTS = 100
-
-
-def date_field_for(obj_code: str) -> str:
-    """``lastUpdateDate``, or ``entryDate`` for objects without one."""
-    return "entryDate" if obj_code.upper() in ENTRY_DATE_OBJECTS else "lastUpdateDate"
 
 
 def _iso(value: datetime | str) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from threading import BrokenBarrierError
 from typing import Any
 
+from airflow_workfront.client.objects import date_field_for, reads_entry_date
 from airflow_workfront.sync.closing import (
     DEFAULT_LOOKBACK,
     DEFAULT_MARGIN,
@@ -34,7 +35,7 @@ from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
 from airflow_workfront.sync.sinks.base import Sink, SyncTarget
 from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
 from airflow_workfront.sync.summary import SyncSummary
-from airflow_workfront.sync.window import ENTRY_DATE_OBJECTS, SyncWindow, date_field_for, iso_ms
+from airflow_workfront.sync.window import SyncWindow, iso_ms
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class SyncEngine:
     :param fields: Fields to read (default ``["*"]``); ``ID`` and the window date are always added.
     :param filters: Extra Workfront filters, ANDed with the window (no ``OR:`` groups).
     :param date_field: Timestamp the window is on; default ``lastUpdateDate``, or ``entryDate`` for
-        objects without one (:func:`~airflow_workfront.sync.window.date_field_for`).
+        objects without one (:func:`~airflow_workfront.client.objects.date_field_for`).
     :param overlap: Lookback: re-read this much before the window start (default 5 minutes, the
         clock-skew bound; see :mod:`~airflow_workfront.sync.closing` and ``docs/sync.md``).
     :param margin: Read a window only once Workfront's clock (from its ``Date`` header) has passed
@@ -115,7 +116,7 @@ class SyncEngine:
         if deletes not in DELETE_MODES:
             raise ValueError(f"deletes must be one of {DELETE_MODES}, got {deletes!r}")
         if deletes == "auto":
-            deletes = "none" if self.obj_code in ENTRY_DATE_OBJECTS else "journal"
+            deletes = "none" if reads_entry_date(self.obj_code) else "journal"
         self.deletes = deletes
         self.pages_per_partition = pages_per_partition
         self._lock = threading.Lock()

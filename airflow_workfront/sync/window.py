@@ -1,7 +1,8 @@
 """Sync windows: the half-open ``[start, end)`` slice of time one sync run covers.
 
 A window is read on an object's ``lastUpdateDate``, or on ``entryDate`` for the object types that
-have no ``lastUpdateDate`` (journal entries, notes, groups, document versions...). Workfront stores
+have no ``lastUpdateDate`` (journal entries, notes, groups, document versions...), as
+:func:`airflow_workfront.client.objects.date_field_for` decides. Workfront stores
 timestamps with millisecond precision, so window bounds are truncated to the millisecond.
 """
 
@@ -10,22 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+# Which timestamp a window is read on has one home, the client's object rules; re-exported here
+# for the callers that have always imported it from this module.
+from airflow_workfront.client.objects import ENTRY_DATE_OBJECTS, date_field_for
+
+__all__ = ["ENTRY_DATE_OBJECTS", "EPOCH", "ONE_MS", "SyncWindow", "date_field_for", "iso_ms", "to_utc_ms"]
+
 ONE_MS = timedelta(milliseconds=1)
 #: The earliest instant a window reaches back to: before any Workfront date, and no lookback goes
 #: past it (a first run that loads everything starts here).
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-#: Object codes without ``lastUpdateDate`` that do carry ``entryDate`` (reference notes, section 6).
-ENTRY_DATE_OBJECTS = frozenset({"JRNLE", "NOTE", "UPDATE", "GROUP", "DOCV", "BILL", "SCHED"})
-
-
-def date_field_for(obj_code: str) -> str:
-    """Return the timestamp a window of ``obj_code`` is read on.
-
-    ``entryDate`` for objects that are never updated in place (journal entries, notes, ...),
-    ``lastUpdateDate`` for everything else.
-    """
-    return "entryDate" if obj_code.upper() in ENTRY_DATE_OBJECTS else "lastUpdateDate"
 
 
 def to_utc_ms(value: datetime) -> datetime:

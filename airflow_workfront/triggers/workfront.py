@@ -9,7 +9,8 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
-from airflow_workfront.sensors.conditions import change_query, date_field_for, judge
+from airflow_workfront.client.objects import date_field_for
+from airflow_workfront.sensors.conditions import change_query, judge
 
 
 class WorkfrontSearchTrigger(BaseTrigger):
