@@ -59,7 +59,8 @@ def test_retry_after_beyond_the_ceiling_ends_the_call_at_once(wf, requests_mock,
         wf.get("TASK", "t1")
     assert caught.value.retry_after == 301.0  # the caller (or Airflow's retry) learns how long
     assert requests_mock.call_count == 1 and sleep.calls == [] and wf.stats.retries == 0
-    assert "wait 301 s" in caplog.text and "giving up" in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.name == "airflow_workfront.client.retry"] == [
+        "Workfront asked to wait 301 s before retrying, more than the 300 s the client waits: giving up now"]
 
 
 def test_retry_after_http_date(wf, requests_mock, sleep):
@@ -167,6 +168,12 @@ def test_retry_after_is_a_floor_up_to_the_ceiling():
     delays = [backoff_delay(6, 0.5, 4.0, retry_after=1.0, rng=rng) for _ in range(200)]
     assert min(delays) >= 1.0 and max(delays) > 3.0  # jitter above the floor still spans to the cap
     assert 0.0 <= backoff_delay(0, 0.5, 4.0, retry_after=0.0, rng=rng) <= 0.5
+
+
+def test_the_jitter_comes_from_the_given_random_source():
+    expected = random.Random(5)
+    rng = random.Random(5)
+    assert [backoff_delay(n, 0.5, 4.0, rng=rng) for n in range(4)] == [expected.uniform(0, c) for c in (0.5, 1, 2, 4)]
 
 
 def test_parse_retry_after():

@@ -26,15 +26,21 @@ from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
 from airflow_workfront.client.dates import parse_wf_datetime
 from airflow_workfront.emulator.testing import EmulatorProcess
 from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
-from airflow_workfront.sync.closing import WindowNotClosedError
+from airflow_workfront.sync.closing import DEFAULT_LOOKBACK, DEFAULT_MARGIN, SKEW_BOUND, WindowNotClosedError
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 UTC = timezone.utc
 TASKS = 60
 #: The catch-up window only has to collect what the window under test left to it; a short margin
-#: keeps the test quick. The window under test always runs with the defaults.
+#: keeps the test quick. The window under test always runs with the defaults (margin and lookback).
 CATCH_UP = {"margin": timedelta(seconds=1), "overlap": timedelta(0)}
+#: The skew the docs promise exactness for, either way: the tests run at this edge.
+EDGE_S = 300
+
+
+def test_the_edge_tested_here_is_the_documented_bound():
+    assert SKEW_BOUND == timedelta(seconds=EDGE_S)
 
 
 @pytest.fixture(scope="module")
@@ -136,29 +142,36 @@ def run_through_a_skew(workfront, warehouse, offset_s: float, open_for: float, *
     return summary, editor, window
 
 
-@pytest.mark.parametrize(("offset_s", "settings"), [(-30, {}), (-300, {"margin": timedelta(seconds=1)})],
-                         ids=["30s-behind-defaults", "5min-behind"])
-def test_workfront_behind_the_scheduler_loses_no_edit_made_during_the_run(workfront, warehouse, offset_s, settings):
+@pytest.mark.parametrize("offset_s", [-30, -EDGE_S], ids=["30s-behind", "5min-behind-the-edge"])
+def test_workfront_behind_the_scheduler_loses_no_edit_made_during_the_run(workfront, warehouse, offset_s):
     # Workfront's clock reaches the window end 1 s after the run starts: the run started
-    # |offset| - 1 s after the window ended by this machine's clock. (The 5-minute case shortens
-    # the margin to keep the test quick; waits up to the whole bound are in test_closing.py.)
-    summary, editor, window = run_through_a_skew(workfront, warehouse, offset_s, open_for=1.0, **settings)
+    # |offset| - 1 s after the window ended by this machine's clock. The run has the default
+    # margin (5 s) and lookback (5 minutes), and waits about 6 s. (A run that starts as the window
+    # ends by this machine's clock would wait the whole offset plus the margin: that wait, up to
+    # the bound, is in test_closing.py.)
+    summary, editor, window = run_through_a_skew(workfront, warehouse, offset_s, open_for=1.0)
     before_end = [s for s in editor.stamps if window.contains(s)]
     after_end = [s for s in editor.stamps if s >= window.end]
     assert before_end and after_end, "the edits must straddle the window end, or the test proves nothing"
     clock = summary.extra["clock"]
     assert offset_s - 2 < clock["offset_s"] <= offset_s + 0.5
-    assert clock["waited_s"] > 1.0 and clock["requests"] >= 1  # it waited for Workfront's clock
-    assert summary.window.start == window.start - timedelta(minutes=5)  # and re-read the default lookback
+    # It waited for Workfront's clock to pass the end by the default margin.
+    assert clock["waited_s"] > 1.0 + DEFAULT_MARGIN.total_seconds() - 0.5 and clock["requests"] >= 1
+    assert summary.window.start == window.start - DEFAULT_LOOKBACK  # and re-read the default lookback
     assert differences(warehouse, workfront) == {}
 
 
-def test_workfront_ahead_of_the_scheduler_is_read_without_waiting(workfront, warehouse):
-    """The window ends 20 s in this machine's future but ended 10 s ago by Workfront's clock, which
-    is the one that stamps changes: it is closed, and read at once."""
-    summary, editor, window = run_through_a_skew(workfront, warehouse, 30, open_for=-10.0)
-    assert window.end > datetime.now(UTC) + timedelta(seconds=15)  # still ahead by this machine's clock
-    assert summary.extra["clock"]["waited_s"] == 0
+@pytest.mark.parametrize("offset_s", [30, EDGE_S], ids=["30s-ahead", "5min-ahead-the-edge"])
+def test_workfront_ahead_of_the_scheduler_is_read_without_waiting(workfront, warehouse, offset_s):
+    """The window ends ``offset - 10`` s in this machine's future but ended 10 s ago by Workfront's
+    clock, which is the one that stamps changes: it is closed (past the default 5 s margin), and
+    read at once, with the default lookback."""
+    summary, editor, window = run_through_a_skew(workfront, warehouse, offset_s, open_for=-10.0)
+    assert window.end > datetime.now(UTC) + timedelta(seconds=offset_s - 15)  # still ahead by this machine's clock
+    clock = summary.extra["clock"]
+    assert offset_s - 2 < clock["offset_s"] <= offset_s + 0.5
+    assert clock["waited_s"] == 0
+    assert summary.window.start == window.start - DEFAULT_LOOKBACK
     assert [s for s in editor.stamps if s >= window.end], "edits after the read belong to the next window"
     assert differences(warehouse, workfront) == {}
 
