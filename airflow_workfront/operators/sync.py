@@ -7,7 +7,7 @@ so the sync would read nothing. Use ``schedule=CronDataIntervalTimetable("@hourl
 (or ``DeltaDataIntervalTimetable``) from ``airflow.sdk``; the operators refuse a zero-width window.
 
 Runs leave no gap (``fill_gaps=True``, the default). Each task keeps where its gap-free reading
-ends (an Airflow Variable, see :mod:`~airflow_workfront.operators.sync_watermark`). A run whose
+ends (an Airflow Variable, see :mod:`~airflow_workfront.sync.watermark`). A run whose
 interval starts later (runs skipped with ``catchup=False``, or failed) reads from there, and the
 task's first run loads everything before its interval (or from ``initial_start``); see
 :mod:`~airflow_workfront.sync.coverage`. A **manual run** without a data interval (``airflow dags
@@ -120,90 +120,34 @@ class _WorkfrontSyncOperator(BaseOperator):
         raise NotImplementedError
 
     def resolve_window(self, context: Context, client: Any = None):
-        """The run's :class:`~airflow_workfront.sync.window.SyncWindow`.
+        """The run's :class:`~airflow_workfront.sync.window.SyncWindow`, chosen by
+        :func:`~airflow_workfront.sync.run_window.choose_window` (which says why, and this logs it).
 
-        Explicit ``window_start``/``window_end`` win, then the data interval, started earlier when
-        ``fill_gaps`` finds time no run has read (see :mod:`~airflow_workfront.sync.coverage`). A
-        run without either (a manual run) starts at this task's watermark and ends at a safe "now":
-        Workfront's clock (asked through ``client``) minus the margin.
+        :param client: Tells Workfront's clock, for a run without a data interval.
         """
-        from airflow_workfront.sync.window import SyncWindow
+        from airflow_workfront.sync.run_window import choose_window
 
-        explicit_start = _as_datetime(self.window_start, "window_start")
-        start = explicit_start or context.get("data_interval_start")
-        end = _as_datetime(self.window_end, "window_end") or context.get("data_interval_end")
-        if start is None or end is None:
-            return self._manual_window(context, client, start, end)
-        window = SyncWindow(start, end)
-        if window.is_empty:
-            raise ValueError(
-                f"{self.task_id}: the sync window {window} is empty. The DAG's data interval has zero "
-                "width, as with schedule='@hourly' (CronTriggerTimetable); use "
-                "CronDataIntervalTimetable('@hourly', timezone='UTC') from airflow.sdk"
-            )
-        if explicit_start is None and self.fill_gaps:
-            window = self._fill_gap(context, window)
-        return window
-
-    def _fill_gap(self, context: Context, window: Any) -> Any:
-        """``window`` started where this task's gap-free reading ends, when that is earlier."""
-        from airflow_workfront.sync.coverage import read_start
-        from airflow_workfront.sync.window import SyncWindow, iso_ms
-
-        watermark = self._watermark(context)
-        if watermark is None:  # outside a task run: nothing is known of earlier runs
-            return window
-        start, reason = read_start(window.start, watermark.get(), _as_datetime(self.initial_start, "initial_start"))
-        if start >= window.start:
-            return window
-        self.log.info("Reading %s from %s, not from the data interval's start %s: %s", self.obj_code, iso_ms(start),
-                      iso_ms(window.start), reason)
-        return SyncWindow(start, window.end)
-
-    def _manual_window(self, context: Context, client: Any, start: datetime | None, end: datetime | None):
-        """The window of a run without a data interval: watermark -> Workfront's now - margin."""
-        from airflow_workfront.sync.closing import DEFAULT_MARGIN
-        from airflow_workfront.sync.coverage import first_start
-        from airflow_workfront.sync.window import SyncWindow, iso_ms
-
-        watermark = self._watermark(context)
-        if start is None:
-            start = watermark.get() if watermark is not None else None
-            if start is not None and watermark is not None:
-                start_source = f"where this task's gap-free reading ends (Variable {watermark.key!r})"
-            elif watermark is not None and self.fill_gaps:
-                initial = _as_datetime(self.initial_start, "initial_start")
-                start = first_start(initial)
-                start_source = ("initial_start" if initial is not None else "the beginning") + (
-                    f": no earlier successful run of this task left a watermark in Variable {watermark.key!r}, "
-                    "so this first run loads everything before now")
-            if start is None:
-                where = f"in Airflow Variable {watermark.key!r}" if watermark is not None else "(no task instance)"
-                raise ValueError(
-                    f"{self.task_id}: this run has no data interval (a manual run without --logical-date) and no "
-                    f"earlier successful run of this task left a watermark {where}. Trigger it with "
-                    "--logical-date, pass window_start, set that Variable to the ISO instant to start from, "
-                    "or leave fill_gaps=True so that a first run loads everything"
-                )
-        else:
-            start_source = "window_start"
-        if end is None:
-            margin = self.margin if self.margin is not None else DEFAULT_MARGIN
-            server_time = getattr(client, "server_time", None)
-            workfront_now = server_time(str(self.obj_code)) if server_time else datetime.now(start.tzinfo)
-            end = max(workfront_now - margin, start)
-            end_source = f"Workfront's clock {iso_ms(workfront_now)} minus the {margin.total_seconds():g} s margin"
-        else:
-            end_source = "window_end"
-        window = SyncWindow(start, end)
-        self.log.info("Run without a data interval: syncing %s %s, from %s to %s%s", self.obj_code, window,
-                      start_source, end_source, " (nothing new: the window is empty)" if window.is_empty else "")
-        return window
+        server_time = getattr(client, "server_time", None)
+        choice = choose_window(
+            task=self.task_id,
+            obj_code=str(self.obj_code),
+            interval_start=context.get("data_interval_start"),
+            interval_end=context.get("data_interval_end"),
+            explicit_start=_as_datetime(self.window_start, "window_start"),
+            explicit_end=_as_datetime(self.window_end, "window_end"),
+            watermark=self._watermark(context),
+            fill_gaps=self.fill_gaps,
+            initial_start=_as_datetime(self.initial_start, "initial_start"),
+            workfront_now=(lambda: server_time(str(self.obj_code))) if server_time else None,
+            margin=self.margin,
+        )
+        self.log.info("%s", choice.why)
+        return choice.window
 
     def _watermark(self, context: Context):
-        """This task's :class:`~airflow_workfront.operators.sync_watermark.SyncWatermark`, or
+        """This task's :class:`~airflow_workfront.sync.watermark.SyncWatermark`, or
         ``None`` outside an Airflow task run (no task instance to name it after)."""
-        from airflow_workfront.operators.sync_watermark import SyncWatermark, watermark_key
+        from airflow_workfront.sync.watermark import SyncWatermark, watermark_key
 
         ti = context.get("ti")
         if self.watermark_variable:
@@ -241,9 +185,14 @@ class _WorkfrontSyncOperator(BaseOperator):
             hook.close()
         watermark = self._watermark(context)
         if watermark is not None and not window.is_empty:
+            before = watermark.get()
             kept = watermark.advance(window.end, context.get("run_id"), start=window.start)
             summary["watermark"] = iso_ms(kept)
-            self.log.info("Watermark %r is now %s", watermark.key, summary["watermark"])
+            if kept != before:
+                self.log.info("Watermark %r moved to %s", watermark.key, summary["watermark"])
+            else:
+                self.log.info("Watermark %r stays at %s: this run read nothing after it", watermark.key,
+                              summary["watermark"])
         self._summary = summary
         return summary
 

@@ -12,7 +12,7 @@ its own interval:
 
 So each sync task keeps a *coverage watermark*: the end of the contiguous stretch of time its
 successful runs have read (an Airflow Variable, see
-:mod:`~airflow_workfront.operators.sync_watermark`). A run reads from that watermark when it is
+:mod:`~airflow_workfront.sync.watermark`). A run reads from that watermark when it is
 earlier than its interval's start, and a task's first run reads from ``initial_start``
 (everything, by default). A run moves the watermark only when what it read joins on to it, so a
 watermark never claims time that was not read.

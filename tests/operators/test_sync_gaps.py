@@ -19,7 +19,7 @@ import pytest
 
 from airflow_workfront.hooks.workfront import WorkfrontHook
 from airflow_workfront.operators.sync import WorkfrontToSqlOperator
-from airflow_workfront.operators.sync_watermark import parse_watermark, watermark_key
+from airflow_workfront.sync.watermark import parse_watermark, watermark_key
 from airflow_workfront.sync.coverage import BEGINNING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from airflow_workfront.operators.sync import WorkfrontToSqlOperator
-from airflow_workfront.operators.sync_watermark import SyncWatermark, parse_watermark, watermark_key
+from airflow_workfront.sync.watermark import SyncWatermark, parse_watermark, watermark_key
 
 UTC = timezone.utc
 
