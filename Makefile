@@ -10,7 +10,7 @@ AIRFLOW_VERSION ?= 3.3.2
 # Airflow 3.2.2 cannot run even a one-task DAG under `airflow dags test`.
 AIRFLOW_FLOOR ?= 3.3.0
 
-.PHONY: install test lint demo bench soak docs emulator multiworker clean test-wheel test-wheel-floor test-readme test-browser
+.PHONY: install test lint demo bench soak mutation weakened docs diagrams emulator multiworker clean test-wheel test-wheel-floor test-readme test-browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test-readme: $(STAMP)
 test-browser: $(STAMP)
 	WF_TEST_REQUIRE=browser $(BIN)/python -m pytest -q -rs tests/test_connection_form.py
 
+# The docs' diagrams: docs/diagrams/*.dot rendered to the committed SVGs (needs Graphviz's dot;
+# building the docs does not). `python scripts/render_diagrams.py --check` is run by the tests.
+diagrams: $(STAMP)
+	$(BIN)/python scripts/render_diagrams.py
+
 docs: $(STAMP)
 	$(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
@@ -64,6 +69,17 @@ multiworker: $(STAMP)
 SOAK_ARGS ?=
 soak: $(STAMP)
 	$(BIN)/python scripts/soak.py $(SOAK_ARGS)
+
+# Not part of `make test`: mutmut over the modules where a one-character bug loses data or lets
+# someone in, each against the tests next to it, in a throwaway copy (docs/reliability.md).
+# MUTATION_ARGS="--module keyset" runs one module; "--write-docs" updates the docs' summary.
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
+
+# Weakened copies of the partitioned read, each shown to fail the tests (docs/sync-contract.md).
+weakened: $(STAMP)
+	$(BIN)/python scripts/weakened.py
 
 emulator: $(STAMP)
 	$(BIN)/python -m airflow_workfront.emulator --host 127.0.0.1 --port 8765 --api-key demo-key --seed demo
