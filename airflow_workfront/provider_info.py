@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from airflow_workfront import __version__
 
+# Cheap to import: the client package loads its HTTP modules only when they are asked for.
+from airflow_workfront.client.limits import (
+    DEFAULT_API_VERSION,
+    DEFAULT_IMS_TOKEN_URL,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    WORKFRONT_CONCURRENCY,
+)
+
 AUTH_TYPES = ["api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims"]
 
 
@@ -27,8 +37,8 @@ CONN_FIELDS = {
     ),
     "api_version": _field(
         "API version",
-        "Workfront API version to pin, e.g. v21.0. Unversioned URLs move with every release.",
-        default="v21.0",
+        f"Workfront API version to pin, e.g. {DEFAULT_API_VERSION}. Unversioned URLs move with every release.",
+        default=DEFAULT_API_VERSION,
     ),
     "api_key": _field(
         "API key",
@@ -53,18 +63,21 @@ CONN_FIELDS = {
     "ims_endpoint": _field(
         "IMS token endpoint",
         "Adobe IMS token endpoint URL (ims). The older extra name ims_token_url is still read.",
-        default="https://ims-na1.adobelogin.com/ims/token/v3",
+        default=DEFAULT_IMS_TOKEN_URL,
     ),
     "ims_scopes": _field("IMS scopes", "Comma-separated scopes shown on the Adobe credential page (ims)."),
-    "timeout": _field("Timeout (s)", "Seconds to wait for one HTTP response.", type=["number", "null"], default=60),
+    "timeout": _field("Timeout (s)", "Seconds to wait for one HTTP response.", type=["number", "null"],
+                      default=DEFAULT_TIMEOUT),
     "max_retries": _field(
-        "Max retries", "Retries on 429, 5xx and connection errors.", type=["integer", "null"], default=5
+        "Max retries", "Retries on 429, 5xx and connection errors.", type=["integer", "null"],
+        default=DEFAULT_MAX_RETRIES,
     ),
     "max_concurrency": _field(
         "Max concurrency",
-        "Requests in flight at once from one worker process; Workfront allows about 10 per customer.",
+        "Requests in flight at once from one worker process; "
+        f"Workfront allows about {WORKFRONT_CONCURRENCY} per customer.",
         type=["integer", "null"],
-        default=10,
+        default=DEFAULT_MAX_CONCURRENCY,
     ),
     "verify_ssl": _field(
         "Verify TLS", "Verify TLS certificates. Turn off only for a local test server.", type=["boolean", "null"], default=True
@@ -88,7 +101,7 @@ CONNECTION_TYPE = {
             "password": "API key (api_key) or password (session)",
             # Airflow 3.3.2's Test button rejects a connection without a port (apache/airflow#73298).
             "port": "443 for Workfront cloud; the emulator's port locally",
-            "api_version": "v21.0",
+            "api_version": DEFAULT_API_VERSION,
             "auth_type": "api_key",
         },
     },

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_workfront.client.errors import WorkfrontAuthenticationError
+from airflow_workfront.client.limits import DEFAULT_IMS_TOKEN_URL
 
 JWT_LIFETIME_SECONDS = 300  # Workfront asks for a short-lived JWT per exchange
 TOKEN_SAFETY_MARGIN = 0.9  # renew a cached token after 90% of its announced lifetime
@@ -287,7 +288,7 @@ class ImsAuth(_TokenAuth):
         client_id: str,
         client_secret: str,
         ims_org_id: str,
-        token_url: str = "https://ims-na1.adobelogin.com/ims/token/v3",
+        token_url: str = DEFAULT_IMS_TOKEN_URL,
         scopes: tuple[str, ...] | list[str] = (),
     ) -> None:
         super().__init__()

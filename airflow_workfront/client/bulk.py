@@ -19,13 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from airflow_workfront.client.config import MAX_PAGE_SIZE
 from airflow_workfront.client.errors import (
     WorkfrontAuthenticationError,
     WorkfrontError,
     WorkfrontRateLimitError,
     WorkfrontTransportError,
 )
+from airflow_workfront.client.limits import MAX_PAGE_SIZE
 
 log = logging.getLogger("airflow_workfront.client")
 
@@ -270,7 +270,7 @@ def read_back_created(search_page: SearchPage, obj_code: str, records: Sequence[
     names = [record.get("name") if isinstance(record, dict) else None for record in records]
     if all(isinstance(name, str) and name for name in names):
         filters.update(name=sorted(set(names)), name_Mod="in")  # type: ignore[type-var]
-    # A full page whatever the connection's page_size: a chunk of 100 needs at least 100 rows.
+    # A full page whatever the connection's page_size: a chunk needs as many rows as it has records.
     rows = search_page(obj_code, filters, ["ID", "entryDate", *fields], [("entryDate", "desc"), ("ID", "desc")],
                        0, MAX_PAGE_SIZE)
     return match_created(records, rows)

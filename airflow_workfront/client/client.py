@@ -19,7 +19,7 @@ from airflow_workfront.client import operations as ops
 from airflow_workfront.client.attempts import CallAttempts
 from airflow_workfront.client.auth import TokenRequest
 from airflow_workfront.client.bulk import BulkResult, BulkRun, read_back_created
-from airflow_workfront.client.config import MAX_PAGE_SIZE, ClientConfig
+from airflow_workfront.client.config import ClientConfig
 from airflow_workfront.client.errors import (
     WorkfrontBulkError,
     WorkfrontError,
@@ -28,6 +28,7 @@ from airflow_workfront.client.errors import (
     error_from_response,
     redact,
 )
+from airflow_workfront.client.limits import MAX_PAGE_SIZE
 from airflow_workfront.client.paging import PagePlan
 from airflow_workfront.client.query import normalize_obj_code, stable_sort
 from airflow_workfront.client.request import RequestSpec, read_response

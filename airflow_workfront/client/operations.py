@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
-from airflow_workfront.client.config import MAX_BULK_SIZE, MAX_PAGE_SIZE, MAX_URL_BYTES, ClientConfig
+from airflow_workfront.client.config import ClientConfig
+from airflow_workfront.client.limits import MAX_BULK_SIZE, MAX_PAGE_SIZE, MAX_URL_BYTES
 from airflow_workfront.client.query import (
     encode_value,
     fields_param,

@@ -7,7 +7,7 @@ never ask for more than ``max_results`` rows in all.
 
 from __future__ import annotations
 
-from airflow_workfront.client.config import MAX_PAGE_SIZE
+from airflow_workfront.client.limits import check_page_size
 
 
 class PagePlan:
@@ -20,8 +20,7 @@ class PagePlan:
     """
 
     def __init__(self, page_size: int, max_results: int | None = None) -> None:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        check_page_size(page_size)  # where a search's own page_size enters
         if max_results is not None and max_results < 0:
             raise ValueError(f"max_results must not be negative, got {max_results}")
         self.page_size = page_size

@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from airflow_workfront.client.config import MAX_URL_BYTES
 from airflow_workfront.client.errors import WorkfrontResponseError, describe_request, error_from_response
+from airflow_workfront.client.limits import MAX_URL_BYTES
 from airflow_workfront.client.query import Params
 
 # Operations that create something: a retry after the request may have reached Workfront could

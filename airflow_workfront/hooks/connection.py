@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from airflow_workfront.client.limits import DEFAULT_IMS_TOKEN_URL, DEFAULT_MAX_CONCURRENCY
 
 if TYPE_CHECKING:
     from airflow.sdk import Connection
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTH_TYPES = ("api_key", "session", "oauth2_jwt", "oauth2_refresh_token", "ims")
-DEFAULT_API_VERSION = "v21.0"
-DEFAULT_IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
 # The IMS token endpoint's extra. Its first name, ``ims_token_url``, contains "token", so Airflow's
 # form showed and saved its value as ``***``; that name is still read, and ``***`` means "unset".
 IMS_ENDPOINT_EXTRA = "ims_endpoint"
@@ -77,31 +76,29 @@ def base_url_from_connection(host: str | None, port: int | None, schema: str | N
     return host
 
 
-def _number(extras: dict[str, Any], key: str, kind: type, default: Any, minimum: float = 1e-9) -> Any:
-    raw = extras.get(key)
-    if raw is None or raw == "":
-        return default
+# Numeric extras and their types. The form and JSON may give them as text; they are converted
+# here and checked, with their defaults, by ClientConfig (client/limits.py), where every setting enters.
+_NUMBERS: dict[str, type] = {"timeout": float, "max_retries": int, "max_concurrency": int, "page_size": int}
+
+
+def _number(key: str, raw: Any, kind: type) -> Any:
+    """Convert a numeric extra given as text or JSON to ``kind`` (no range checks: see above)."""
     try:
-        value = kind(raw)
+        if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError(raw)
+        return kind(raw)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"extra {key!r} must be a {kind.__name__}, got {raw!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"extra {key!r} must be a finite number, got {raw!r}")
-    if value < minimum:
-        raise ValueError(f"extra {key!r} must be at least {minimum:g}, got {raw!r}")
-    return value
+        wanted = "a whole number" if kind is int else "a number"
+        raise ValueError(f"extra {key!r} must be {wanted}, got {raw!r}") from None
 
 
-def _api_version(raw: Any) -> str:
-    """The ``api_version`` extra, refused unless it is a version such as ``v21.0`` (it becomes
-    part of every URL, so a typo would otherwise surface as a 404 or an unknown object type)."""
-    from airflow_workfront.client.config import API_VERSION_PATTERN
-
-    if raw is None or raw == "":
-        return DEFAULT_API_VERSION
-    if not isinstance(raw, str) or not API_VERSION_PATTERN.fullmatch(raw):
-        raise ValueError(f"extra 'api_version' must be a Workfront API version such as {DEFAULT_API_VERSION}, got {raw!r}")
-    return raw
+def _settings(extras: dict[str, Any], pool_slots: int | None) -> dict[str, Any]:
+    """The client settings the extras give (an empty value means "the default")."""
+    given = {key: raw for key in ("api_version", *_NUMBERS) if (raw := extras.get(key)) is not None and raw != ""}
+    settings = {key: _number(key, raw, _NUMBERS[key]) if key in _NUMBERS else raw for key, raw in given.items()}
+    if pool_slots:
+        settings["max_concurrency"] = min(settings.get("max_concurrency", DEFAULT_MAX_CONCURRENCY), pool_slots)
+    return settings
 
 
 def _boolean(raw: Any, default: bool) -> bool:
@@ -205,12 +202,8 @@ def config_from_connection(conn: Connection, **overrides: Any) -> ClientConfig:
         return ClientConfig(
             host=base_url_from_connection(conn.host, conn.port, conn.schema),
             auth=auth,
-            api_version=_api_version(extras.get("api_version")),
-            timeout=_number(extras, "timeout", float, 60.0),
-            max_retries=_number(extras, "max_retries", int, 5, minimum=0),
-            max_concurrency=min(_number(extras, "max_concurrency", int, 10, minimum=1), pool_slots or 10**6),
-            page_size=_number(extras, "page_size", int, 2000, minimum=1),
             verify_ssl=verify_ssl,
+            **_settings(extras, pool_slots),
         )
     except ValueError as err:
         raise ValueError(f"Workfront connection {conn.conn_id!r} is misconfigured: {err}") from None

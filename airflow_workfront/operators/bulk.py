@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow_workfront.client.limits import MAX_BULK_SIZE
 from airflow_workfront.operators.base import WorkfrontBaseOperator
 from airflow_workfront.operators.records import load_records
 
@@ -40,8 +41,8 @@ class _WorkfrontBulkOperator(WorkfrontBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         items = load_records(self.records)
-        self.log.info("%s: %d %s records to send in %d request(s) of at most 100", self.task_id, len(items),
-                      self.obj_code, -(-len(items) // 100))
+        self.log.info("%s: %d %s records to send in %d request(s) of at most %d", self.task_id, len(items),
+                      self.obj_code, -(-len(items) // MAX_BULK_SIZE), MAX_BULK_SIZE)
         result = self.run_bulk(items)
         summary = result.summary()
         summary["obj_code"] = self.obj_code

@@ -19,6 +19,12 @@ from datetime import datetime, timedelta, timezone
 from threading import BrokenBarrierError
 from typing import Any
 
+from airflow_workfront.client.limits import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_PAGE_SIZE,
+    check_count,
+    check_page_size,
+)
 from airflow_workfront.client.objects import date_field_for, reads_entry_date
 from airflow_workfront.sync.closing import (
     DEFAULT_LOOKBACK,
@@ -46,14 +52,12 @@ _DATE_RESOLUTION = timedelta(seconds=1)
 
 
 def check_sync_settings(page_size: int | None, max_workers: int | None) -> None:
-    """Refuse a ``page_size`` outside 1..2000 or a ``max_workers`` below 1 (``None`` means the
-    client's); 0 is refused too rather than read as "the default"."""
-    if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int)
-                                  or not 1 <= page_size <= 2000):
-        raise ValueError(f"page_size must be a whole number from 1 to 2000, got {page_size!r}")
-    if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int)
-                                    or max_workers < 1):
-        raise ValueError(f"max_workers must be a whole number of at least 1, got {max_workers!r}")
+    """Refuse a ``page_size`` Workfront does not accept or a ``max_workers`` below 1 (``None`` means
+    the client's); 0 is refused too rather than read as "the default"."""
+    if page_size is not None:
+        check_page_size(page_size)
+    if max_workers is not None:
+        check_count(max_workers, "max_workers")
 
 
 class SyncEngine:
@@ -72,7 +76,7 @@ class SyncEngine:
     :param max_wait: Longest wait for that (default 6 minutes); a window that would need longer,
         such as one ending in the future, is refused with
         :class:`~airflow_workfront.sync.closing.WindowNotClosedError`.
-    :param page_size: Rows per search (default: the client's ``page_size``, at most 2000).
+    :param page_size: Rows per search (default: the client's ``page_size``; at most 2000).
     :param max_workers: Partitions read at once (default and cap: the client's ``max_concurrency``).
     :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
         name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID),
@@ -110,8 +114,9 @@ class SyncEngine:
         self._sleep: Callable[[float], None] = time.sleep  # tests replace it
         config = getattr(client, "config", None)
         check_sync_settings(page_size, max_workers)
-        self.page_size = page_size if page_size is not None else min(2000, getattr(config, "page_size", 2000) or 2000)
-        cap = int(getattr(config, "max_concurrency", 10) or 10)
+        # A client's settings were checked when its ClientConfig was made.
+        self.page_size = page_size if page_size is not None else getattr(config, "page_size", DEFAULT_PAGE_SIZE)
+        cap = int(getattr(config, "max_concurrency", DEFAULT_MAX_CONCURRENCY))
         self.max_workers = min(cap, max_workers if max_workers is not None else cap)
         if deletes not in DELETE_MODES:
             raise ValueError(f"deletes must be one of {DELETE_MODES}, got {deletes!r}")

@@ -27,7 +27,8 @@ class KeysetReader:
     :param fields: Fields to request; must include ``ID`` and ``date_field``.
     :param date_field: The timestamp the window is read on.
     :param user_filters: Validated AND filters repeated in every keyset alternative.
-    :param page_size: Rows per search request (at most 2000, Workfront's ``$$LIMIT`` cap).
+    :param page_size: Rows per search request, as the engine checked it (at most 2000, Workfront's
+        ``$$LIMIT`` cap).
     :param stop: Set by the engine to make every reader stop before its next request.
     """
 
@@ -41,8 +42,6 @@ class KeysetReader:
         page_size: int,
         stop: threading.Event | None = None,
     ) -> None:
-        if not 1 <= page_size <= 2000:
-            raise ValueError(f"page_size must be between 1 and 2000 (Workfront's $$LIMIT cap), got {page_size}")
         self.client = client
         self.obj_code = obj_code
         self.fields = fields

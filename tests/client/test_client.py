@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from airflow_workfront.client import WorkfrontClient
-from airflow_workfront.client.config import MAX_URL_BYTES
 from airflow_workfront.client.errors import WorkfrontError
+from airflow_workfront.client.limits import MAX_URL_BYTES
 
 from .conftest import API, API_KEY, HOST, load_fixture, make_config
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_workfront.client import ApiKeyAuth, ClientConfig
-from airflow_workfront.client.config import MAX_URL_BYTES
+from airflow_workfront.client.limits import MAX_URL_BYTES
 from airflow_workfront.client.operations import get_many, get_many_chunks
 from airflow_workfront.client.request import url_length
 

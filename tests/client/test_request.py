@@ -10,8 +10,8 @@ import pytest
 import requests
 import urllib3
 
-from airflow_workfront.client.config import MAX_URL_BYTES
 from airflow_workfront.client.errors import WorkfrontError, WorkfrontNotFoundError
+from airflow_workfront.client.limits import MAX_URL_BYTES
 from airflow_workfront.client.request import (
     RequestSpec,
     build_request,

@@ -140,19 +140,23 @@ def test_missing_fields_are_named_without_revealing_secrets(extra, fields, missi
     ("extra", "expected"),
     [
         ({"auth_type": "kerberos"}, "auth_type 'kerberos' is not one of"),
-        ({"timeout": "soon"}, "extra 'timeout' must be a float"),
-        ({"max_concurrency": 0}, "extra 'max_concurrency' must be at least 1"),
+        ({"timeout": "soon"}, "extra 'timeout' must be a number, got 'soon'"),
+        ({"max_concurrency": 0}, "max_concurrency must be a whole number of at least 1, got 0"),
+        ({"max_concurrency": 2.5}, "extra 'max_concurrency' must be a whole number, got 2.5"),
+        ({"max_retries": True}, "extra 'max_retries' must be a whole number, got True"),
+        ({"page_size": "2001"}, "page_size must be a whole number from 1 to 2000, got 2001"),
+        ({"max_retries": -1}, "max_retries must be a whole number of at least 0, got -1"),
         ({"verify_ssl": "maybe"}, "verify_ssl"),
         # Issue 12.7: these passed, then failed on the first request.
-        ({"timeout": "nan"}, "extra 'timeout' must be a finite number, got 'nan'"),
-        ({"timeout": "inf"}, "extra 'timeout' must be a finite number, got 'inf'"),
-        ({"timeout": float("-inf")}, "extra 'timeout' must be a finite number"),
-        ({"max_concurrency": "1e999"}, "extra 'max_concurrency' must be a int"),
-        ({"api_version": "garbage"}, "extra 'api_version' must be a Workfront API version such as v21.0, got 'garbage'"),
-        ({"api_version": " v21.0 "}, "extra 'api_version' .* got ' v21.0 '"),
-        ({"api_version": "v21.0#x"}, "extra 'api_version' .* got 'v21.0#x'"),
-        ({"api_version": "../../x"}, "extra 'api_version' .* got '../../x'"),
-        ({"api_version": 21}, "extra 'api_version' .* got 21"),
+        ({"timeout": "nan"}, "timeout must be a finite number of seconds, got nan"),
+        ({"timeout": "inf"}, "timeout must be a finite number of seconds, got inf"),
+        ({"timeout": float("-inf")}, "timeout must be a finite number of seconds"),
+        ({"max_concurrency": "1e999"}, "extra 'max_concurrency' must be a whole number, got '1e999'"),
+        ({"api_version": "garbage"}, "api_version must be a Workfront API version such as v21.0, got 'garbage'"),
+        ({"api_version": " v21.0 "}, "api_version .* got ' v21.0 '"),
+        ({"api_version": "v21.0#x"}, "api_version .* got 'v21.0#x'"),
+        ({"api_version": "../../x"}, "api_version .* got '../../x'"),
+        ({"api_version": 21}, "api_version .* got 21"),
     ],
 )
 def test_malformed_extras_get_clear_errors(extra, expected):
@@ -213,7 +217,6 @@ def test_parse_extra_accepts_legacy_prefixed_keys_and_rejects_bad_json():
 def test_a_pem_pasted_into_the_one_line_form_field_signs():
     """The UI's masked one-line field turns a pasted key's line breaks into spaces."""
     import jwt
-
     from client.keys import rsa_key_pair
 
     private, public = rsa_key_pair()
