@@ -2,7 +2,7 @@
 
 Each poke is one request. With ``deferrable=True`` the wait moves to the triggerer, which asks
 the same question through the async client; both paths build the request and judge the answer
-with the same functions (:mod:`airflow_workfront.sensors.conditions`), so they return the same
+with the same functions (:mod:`airflow_workfront.changes`), so they return the same
 value for the same data, and time out or soft-fail the same way.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-from airflow_workfront.sensors.conditions import DEFAULT_MAX_RESULTS, change_query, journal_query, judge
+from airflow_workfront.changes import DEFAULT_MAX_RESULTS, change_query, journal_query, judge
 
 if TYPE_CHECKING:
     from airflow.sdk import Context

@@ -9,8 +9,8 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
+from airflow_workfront.changes import change_query, judge
 from airflow_workfront.client.objects import date_field_for
-from airflow_workfront.sensors.conditions import change_query, judge
 
 
 class WorkfrontSearchTrigger(BaseTrigger):
@@ -18,7 +18,7 @@ class WorkfrontSearchTrigger(BaseTrigger):
 
     :param workfront_conn_id: The Workfront connection.
     :param kind: ``"change"`` or ``"journal"`` (how to judge the answer).
-    :param query: The search, as built by :mod:`airflow_workfront.sensors.conditions`.
+    :param query: The search, as built by :mod:`airflow_workfront.changes`.
     :param poke_interval: Seconds between polls.
     """
 

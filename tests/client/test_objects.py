@@ -8,7 +8,9 @@ reference notes (shared/reference/workfront-api-notes.md, section 6) record for 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import SimpleNamespace
@@ -141,8 +143,11 @@ def test_fallback_without_metadata(obj_code, expected):
 
 
 def test_old_import_paths_name_the_same_rule():
-    from airflow_workfront.sensors import conditions
     from airflow_workfront.sync import window
+
+    sys.modules.pop("airflow_workfront.sensors.conditions", None)  # so that its import runs (and warns) here
+    with pytest.warns(DeprecationWarning, match="moved to airflow_workfront.changes"):
+        conditions = importlib.import_module("airflow_workfront.sensors.conditions")
 
     assert conditions.date_field_for is window.date_field_for is date_field_for
     assert conditions.ENTRY_DATE_OBJECTS is window.ENTRY_DATE_OBJECTS is ENTRY_DATE_OBJECTS

@@ -1,4 +1,4 @@
-"""The pure query/judge functions both sensor paths share."""
+"""Change detection: the pure query/judge functions the sensors' two paths and the triggers share."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from airflow_workfront.sensors.conditions import change_query, date_field_for, journal_query, judge
+from airflow_workfront.changes import change_query, journal_query, judge
+from airflow_workfront.client.objects import date_field_for
 
 
 def test_change_query_bounds_the_time_and_sorts_oldest_first():
