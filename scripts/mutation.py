@@ -137,9 +137,28 @@ def report(results: list[ModuleResult], command: str) -> str:
                      f"{r.seconds / 60:.1f} |")
     survivors = [(r.module, name, diff) for r in results for name, diff in r.survivors.items()]
     lines += ["", f"Surviving mutants: {len(survivors)}."]
+    if survivors:
+        lines += ["", "| module | mutant | the line as it is | the line in the mutant |", "|---|---|---|---|"]
     for module, name, diff in survivors:
-        lines += ["", f"`{name.split('.', 1)[-1]}` ({module}):", "", "```diff", diff, "```"]
+        before = " ".join(line[1:].strip() for line in diff.splitlines() if line.startswith("-"))
+        after = " ".join(line[1:].strip() for line in diff.splitlines() if line.startswith("+"))
+        lines.append(f"| `{module}` | `{short_name(name)}` | {cell(before)} | {cell(after)} |")
     return "\n".join(lines)
+
+
+def short_name(name: str) -> str:
+    """``xǁKeyRangeǁcontains__mutmut_5`` -> ``KeyRange.contains #5``."""
+    function = name.rsplit(".", 1)[-1]
+    base, _, number = function.partition("__mutmut_")
+    base = base.removeprefix("x_").removeprefix("x\u01c1").replace("\u01c1", ".")
+    return f"{base} #{number}"
+
+
+def cell(code: str, width: int = 90) -> str:
+    """Code for a Markdown table cell: shortened, pipes escaped."""
+    code = code if len(code) <= width else code[: width - 3] + "..."
+    escaped = code.replace("|", "\\|")
+    return f"`{escaped}`" if code else "(removed)"
 
 
 def mutmut_version() -> str:

@@ -160,3 +160,76 @@ def test_the_engine_refuses_negative_timings():
     for name in ("overlap", "margin", "max_wait"):
         with pytest.raises(ValueError, match=f"{name} must be a timedelta of zero or more"):
             SyncEngine(FakeWorkfront(), "TASK", **{name: timedelta(seconds=-1)})
+
+
+# Edges found by `make mutation` (docs/reliability.md): each assertion fails on a one-character change.
+
+class StretchedClocks(Clocks):
+    """Workfront's clock runs ``rate`` times as fast as this machine's while the sync sleeps."""
+
+    def __init__(self, offset_s: float, rate: float) -> None:
+        super().__init__(offset_s)
+        self.rate = rate
+
+    def server_now(self, refresh: bool) -> datetime:
+        self.measurements += refresh
+        return NOW + self.offset + (self.local - NOW) * self.rate
+
+
+def test_less_than_a_second_short_of_closed_is_still_waited_for():
+    clocks = Clocks(offset_s=0)
+    report = clocks.close(NOW - DEFAULT_MARGIN + timedelta(seconds=0.5))
+    assert clocks.sleeps == [1.5] and report.waited_s == 1.5
+
+
+def test_a_zero_margin_and_a_zero_wait_are_allowed():
+    clocks = Clocks(offset_s=0)
+    report = clocks.close(NOW, margin=timedelta(0), max_wait=timedelta(0))
+    assert report.waited_s == 0 and clocks.sleeps == []
+
+
+def test_a_wait_of_exactly_max_wait_is_made_and_a_longer_one_refused():
+    assert Clocks(offset_s=-10).close(NOW, max_wait=timedelta(seconds=15)).waited_s == 16.0
+    with pytest.raises(WindowNotClosedError):
+        Clocks(offset_s=-10).close(NOW, max_wait=timedelta(seconds=14.9))
+
+
+def test_the_waiting_is_logged_with_both_clocks(caplog):
+    with caplog.at_level("INFO", logger="airflow_workfront.sync.closing"):
+        Clocks(offset_s=-10).close(NOW)
+    assert [r.getMessage() for r in caplog.records] == [
+        "TASK window [a, b): waiting 15.0 s for Workfront's clock (now 2026-03-02T09:59:50.000Z) to pass the "
+        "window's end 2026-03-02T10:00:00.000Z by 0:00:05"]
+
+
+def test_waits_add_up_against_max_wait_and_the_refusal_says_how_long_it_waited():
+    clocks = StretchedClocks(offset_s=-10, rate=0.5)  # 16 s asleep move Workfront's clock 8 s
+    with pytest.raises(WindowNotClosedError) as err:
+        clocks.close(NOW, max_wait=timedelta(seconds=22))  # 16 s, then 7 s more would pass 22 s in all
+    assert clocks.sleeps == [16.0]
+    assert "(it already waited 16 s)" in str(err.value)
+    assert err.value.window_end == NOW
+    assert err.value.workfront_now == NOW - timedelta(seconds=2) and err.value.local_now == NOW + timedelta(seconds=16)
+    report = StretchedClocks(offset_s=-10, rate=0.5).close(NOW)
+    assert report.waited_s == 16.0 + 8.0 + 4.0 + 2.0  # every round counts, not only the last
+
+
+def test_a_refusal_at_once_says_nothing_of_waiting_and_names_a_zero_skew():
+    clocks = Clocks(offset_s=0)
+    with pytest.raises(WindowNotClosedError) as err:
+        clocks.close(NOW + timedelta(hours=1))
+    assert "Workfront is 0 s ahead of this machine's" in str(err.value) and "already waited" not in str(err.value)
+    assert err.value.workfront_now == NOW and err.value.local_now == NOW
+
+
+@pytest.mark.parametrize("rate, stalled", [(7 / 16, False), (6.5 / 16, True)])
+def test_a_clock_counts_as_stalled_below_half_the_time_waited_with_a_second_of_slack(rate, stalled):
+    # 16 s asleep: a clock that moved 7 s (+1 s of Date's resolution = half of 16) is running.
+    clocks = StretchedClocks(offset_s=-10, rate=rate)
+    if stalled:
+        with pytest.raises(WindowNotClosedError, match="did not advance while the sync waited 16.0 s") as err:
+            clocks.close(NOW)
+        assert err.value.workfront_now == NOW - timedelta(seconds=3.5) and err.value.local_now == NOW + timedelta(seconds=16)
+        assert err.value.window_end == NOW
+    else:
+        assert clocks.close(NOW).waited_s > 16.0

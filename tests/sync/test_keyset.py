@@ -81,6 +81,10 @@ def test_empty_ranges_have_no_alternatives():
 def test_contains_respects_half_open_dates():
     r = KeyRange(S, E)
     assert r.contains(Key(S, "a")) and r.contains(Key(E - MS, "z")) and not r.contains(Key(E, "a"))
+    assert not r.contains(Key(S - MS, "z"))  # before the start
+    after = KeyRange(S, E, after=Key(S + MS, "m"))
+    assert not after.contains(Key(S + MS, "m")) and after.contains(Key(S + MS, "n"))
+    assert not after.contains(Key(S, "z"))  # behind the cursor, even inside the window
 
 
 def test_user_filters_are_repeated_in_every_alternative():
@@ -107,6 +111,15 @@ def test_user_filters_are_repeated_in_every_alternative():
 def test_user_filters_that_would_break_paging_are_rejected(filters, message):
     with pytest.raises(ValueError, match=message):
         check_user_filters(filters, D)
+
+
+def test_a_refused_filter_is_explained_in_one_message():
+    with pytest.raises(ValueError) as err:
+        check_user_filters({"OR:1:status": "CUR", D: "x"}, D)
+    assert str(err.value) == (
+        "sync filters cannot be used with keyset paging: 'OR:1:status' is part of an OR group; "
+        f"'{D}' filters the window date or ID the sync pages on. Use plain AND filters; express an OR as "
+        "separate syncs or a named query.")
 
 
 def test_plain_user_filters_pass_and_are_copied():

@@ -89,3 +89,37 @@ def test_an_abort_releases_the_waiting_partitions():
     assert not waiting.is_alive()
     with pytest.raises(threading.BrokenBarrierError):
         board.settle(2, _key(1))
+
+
+# Edges found by `make mutation` (docs/reliability.md): each assertion fails on a one-character change.
+
+def test_a_single_object_is_still_planned():
+    assert plan_partitions(1, 2000, 10) == [Partition(1, None, 1, last=True)]
+    assert plan_partitions(-1, 2000, 10) == []
+
+
+@pytest.mark.parametrize("partition, limit", [
+    (Partition(1, None, 10, last=False), 10),  # read by key from the first page: its objects
+    (Partition(1, None, 10, last=True), 11),  # one more row proves the window's end
+    (Partition(2, 99, 10, last=False), 11),  # its first page repeats the cut
+    (Partition(3, 99, 10, last=True), 12),  # the cut, and the row that proves the end
+    (Partition(3, 99, 5_000, last=True), 2000),  # never more than a page
+    (Partition(1, None, 0, last=False), 1),  # never less than one row
+])
+def test_a_partitions_first_request_asks_for_exactly_what_it_needs(partition, limit):
+    assert partition.first_limit(2000) == limit
+
+
+def test_partitions_of_several_pages_round_the_page_count_down():
+    # 5 pages, at least 2 per partition: 2 partitions (5 // 2), of 3 pages and then the rest.
+    assert plan_partitions(500, 100, 10, pages_per_partition=2) == [
+        Partition(1, None, 300, last=False), Partition(2, 299, 200, last=True)]
+
+
+def test_two_row_pages_still_split_into_partitions():
+    assert plan_partitions(6, 2, 10) == [Partition(1, None, 4, last=False), Partition(2, 3, 2, last=True)]
+
+
+def test_a_cut_equal_to_the_previous_one_is_dropped():
+    bounds = _settle_all({1: None, 2: _key(10), 3: _key(10), 4: _key(20)})
+    assert bounds == {1: (None, _key(10)), 2: (_key(10), _key(20)), 3: None, 4: (_key(20), None)}
