@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from airflow_workfront.emulator import metadata, relaxedjson, timefmt
-from airflow_workfront.emulator.actions import run_action
+from airflow_workfront.emulator.actions import ACTIONS, run_action
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
 from airflow_workfront.emulator.batch import run_batch
 from airflow_workfront.emulator.catalog import (
@@ -30,7 +30,7 @@ from airflow_workfront.emulator.catalog import (
 from airflow_workfront.emulator.churn import Churn
 from airflow_workfront.emulator.errors import ApiError, bad_request, not_found, not_supported
 from airflow_workfront.emulator.projection import build_tree, project, project_many
-from airflow_workfront.emulator.query import Evaluator, parse_query
+from airflow_workfront.emulator.query import Evaluator, field_names, parse_query
 from airflow_workfront.emulator.report import run_report
 from airflow_workfront.emulator.responses import error_response, json_response
 from airflow_workfront.emulator.store import Store
@@ -97,20 +97,25 @@ class WorkfrontApi:
 
     # -- dispatch -----------------------------------------------------------------------------
 
-    async def handle(self, request: Request, rest: str) -> Response:
+    async def handle(self, request: Request, rest: str, version: str | None = None) -> Response:
         """Answer one API request; errors become Workfront's error body."""
         try:
-            return await self.answer(request, rest)
+            return await self.answer(request, rest, version)
         except ApiError as err:
             return error_response(err)
 
-    async def answer(self, request: Request, rest: str) -> Response:
-        """Answer one API request, raising :class:`ApiError` (batches need the error itself)."""
+    async def answer(self, request: Request, rest: str, version: str | None = None) -> Response:
+        """Answer one API request, raising :class:`ApiError` (batches need the error itself).
+
+        :param rest: the path below ``/attask/api/``, which may start with a version (``v21.0/task``).
+        :param version: the version the route itself names (``internal`` for ``/attask/api-internal/``).
+        """
         segments = [s for s in rest.split("/") if s]
-        version = segments[0] if segments and _VERSION.match(segments[0]) else None
+        if version is None and segments and _VERSION.match(segments[0]):
+            version, segments = segments[0], segments[1:]
         token = use_api_version(version)
         try:
-            return await self._dispatch(request, segments[1:] if version else segments, version)
+            return await self._dispatch(request, segments, version)
         finally:
             reset_api_version(token)
 
@@ -149,23 +154,33 @@ class WorkfrontApi:
         obj_type = resolve(head)
         if len(segments) == 1:
             return self._collection(obj_type, method, params, pairs, user)
-        second = segments[1]
+        second = user if segments[1] == "$$USER" else segments[1]  # $$USER stands for the caller's ID
         if len(segments) == 2 and second in ("search", "count", "report", "metadata"):
             return self._read(obj_type, second, pairs)
         if len(segments) == 2 and not self._is_id(obj_type, second):
-            if method == "PUT":  # type-level action
-                raise not_supported(f"the {second} action of {obj_type.name} without an object ID")
+            if method == "PUT" or second in obj_type.actions or second in ACTIONS:
+                # The OpenAPI form of an action: the collection path, the object's ID as a parameter.
+                obj_id = params.get("ID") or params.get("id")
+                if not obj_id:
+                    raise bad_request(f"the {second} action of {obj_type.name} needs the object's ID as ID=...")
+                return self._action(obj_type, obj_id, second, params, method, user)
+            if second == "myWork" and obj_type.code in ("TASK", "OPTASK"):
+                return self._named_work(second, user, pairs, codes=(obj_type.code,))
             raise not_supported(f"the named query {obj_type.code.lower()}/{second}")
         if len(segments) == 2:
             return self._one(obj_type, second, method, params, pairs, user)
         if len(segments) == 3:
-            if method not in ("PUT", "POST"):
-                raise bad_request(f"actions are called with PUT, not {method}")
-            record = self.store.get(obj_type, second)
-            args = {k: v for k, v in params.items() if k not in ("method", "apiKey", "sessionID")}
-            result = run_action(self.store, obj_type, record, segments[2], args, user)
-            return json_response({"data": {"result": result} if not isinstance(result, dict) else result})
+            return self._action(obj_type, second, segments[2], params, method, user)
         raise not_found(f"Unknown API path /{'/'.join(segments)}")
+
+    def _action(self, obj_type: ObjectType, obj_id: str, name: str, params: dict, method: str, user: str) -> Response:
+        """``PUT /{obj}/{ID}/{action}`` or ``PUT /{obj}/{action}?ID=...``: run one action on one object."""
+        if method not in ("PUT", "POST"):
+            raise bad_request(f"actions are called with PUT, not {method}")
+        record = self.store.get(obj_type, obj_id)
+        args = {k: v for k, v in params.items() if k not in ("method", "apiKey", "sessionID", "ID", "id")}
+        result = run_action(self.store, obj_type, record, name, args, user)
+        return json_response({"data": {"result": result} if not isinstance(result, dict) else result})
 
     def _is_id(self, obj_type: ObjectType, text: str) -> bool:
         return text in self.store.objects[obj_type.code] or bool(_HEX_ID.match(text))
@@ -190,12 +205,15 @@ class WorkfrontApi:
             return json_response({"data": {r["ID"]: r for r in rows}})
         return json_response({"data": rows})
 
-    def _named_work(self, name: str, user: str, pairs: list[tuple[str, str]]) -> Response:
+    def _named_work(self, name: str, user: str, pairs: list[tuple[str, str]],
+                    codes: tuple[str, ...] = ("TASK", "OPTASK")) -> Response:
+        """The named query ``myWork``: the caller's open tasks and issues (``work/myWork``), or only
+        those of one type (``task/myWork``)."""
         if name != "myWork":
             raise not_supported(f"the named query work/{name}")
         rows = []
         with self.store.lock:
-            for code in ("TASK", "OPTASK"):
+            for code in codes:
                 obj_type = catalog()[code]
                 tree = build_tree(obj_type, parse_query(obj_type, pairs).fields)
                 for record in sorted(self.store.objects[code].values(), key=lambda r: r["ID"]):
@@ -207,7 +225,7 @@ class WorkfrontApi:
 
     def _collection(self, obj_type: ObjectType, method: str, params: dict, pairs: list, user: str) -> Response:
         """``/{obj}``: get by IDs, create, copy, bulk create/update/delete."""
-        tree = build_tree(obj_type, [f for f in params.get("fields", "").split(",") if f])
+        tree = build_tree(obj_type, field_names(params.get("fields", "")))
         atomic = params.get("atomic", "").lower() == "true"
         given = [v for k, v in pairs if k in ("id", "ID")]
         ids = [i.strip() for v in given for i in v.split(",") if i.strip()]
@@ -296,7 +314,7 @@ class WorkfrontApi:
             return json_response({"data": project(self.store, obj_type, record, tree)})
 
     def _one(self, obj_type: ObjectType, obj_id: str, method: str, params: dict, pairs: list, user: str) -> Response:
-        tree = build_tree(obj_type, [f for f in params.get("fields", "").split(",") if f])
+        tree = build_tree(obj_type, field_names(params.get("fields", "")))
         if method == "GET":
             with self.store.lock:
                 return json_response({"data": project(self.store, obj_type, self.store.get(obj_type, obj_id), tree)})
@@ -364,7 +382,7 @@ def _check_version_names(obj_type: ObjectType, pairs: list[tuple[str, str]]) -> 
         return
     for name, value in pairs:
         if name == "fields":
-            names, filtering = value.split(","), False
+            names, filtering = field_names(value), False
         elif name == "filters":
             try:
                 listed = json.loads(value)

@@ -14,6 +14,7 @@ import time
 from email.utils import formatdate
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -108,8 +109,13 @@ class Emulator:
 
     def asgi(self):
         """The full application: limits and faults around the API and control routes."""
+        verbs = ["GET", "POST", "PUT", "DELETE"]
         routes = [
-            Route("/attask/api/{rest:path}", self._api_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
+            Route("/attask/api/{rest:path}", self._api_endpoint, methods=verbs),
+            # The unversioned internal and unsupported APIs (the official client's default is
+            # api-internal) answer like the newest version, with every field the emulator knows.
+            Route("/attask/api-internal/{rest:path}", self._internal_endpoint, methods=verbs),
+            Route("/attask/api-unsupported/{rest:path}", self._unsupported_endpoint, methods=verbs),
             *oauth.routes(self.auth),
         ]
         self.event_subscriptions = eventsubs.EventSubscriptions(self.auth)
@@ -117,12 +123,26 @@ class Emulator:
         routes += self.event_subscriptions.routes()
         if self.config.control_api:
             routes += control.routes(self)
-        app = Starlette(routes=routes)
+        app = Starlette(routes=routes, exception_handlers={HTTPException: _json_http_error})
         return _ClockDate(_Limits(app, self), self.clock)
 
     async def _api_endpoint(self, request: Request) -> Response:
-        rest = request.path_params["rest"]
-        return await self.api.handle(request, rest)
+        return await self.api.handle(request, request.path_params["rest"])
+
+    async def _internal_endpoint(self, request: Request) -> Response:
+        return await self.api.handle(request, request.path_params["rest"], "internal")
+
+    async def _unsupported_endpoint(self, request: Request) -> Response:
+        return await self.api.handle(request, request.path_params["rest"], "unsupported")
+
+
+async def _json_http_error(request: Request, exc: Exception) -> Response:
+    """A path or verb no route serves answers Workfront's JSON error body, never a plain-text page."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    error_class = {404: "com.attask.common.NotFoundException",
+                   405: "java.lang.UnsupportedOperationException"}.get(status, "java.lang.IllegalArgumentException")
+    what = "is not a Workfront API path" if status == 404 else f"does not take {request.method}"
+    return error_response(ApiError(status, error_class, f"{request.url.path} {what}"))
 
 
 class _Limits:

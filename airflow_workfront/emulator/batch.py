@@ -1,8 +1,8 @@
 """``POST /batch``: several API calls in one request, optionally in one transaction.
 
 The request carries the calls as ``uri`` parameters (repeated, or one JSON array), each a path
-below the API root with its own query string and ``method=`` (GET when absent), as Workfront's
-own client sends them. The answer (fixtures/batch.json) lists each call's answer in order:
+below the API root with its own query string and ``method=`` (GET when absent), with or without
+a leading slash (Workfront's own client sends ``PROJ/count?method=GET``). The answer (fixtures/batch.json) lists each call's answer in order:
 ``{"data": [{"data": ...}, ...]}``. With ``atomic=true`` every call runs in one transaction and
 the answer is only ``{"data": {"success": true}}`` or the first error (the docs: "atomic batch
 operations can only return success: true or an error").
@@ -53,9 +53,10 @@ def batch_uris(pairs: list[tuple[str, str]]) -> list[str]:
 def _sub_request(outer: Request, uri: str, params: dict[str, str]) -> tuple[Request, str]:
     """A GET request for one call, authenticated like the batch request."""
     parts = urlsplit(uri)
-    path = parts.path
-    if parts.scheme or parts.netloc or not path.startswith("/"):
+    if parts.scheme or parts.netloc or not parts.path.strip("/"):
         raise bad_request(f"batch uri {uri!r}: give a path below the API root, such as /task/search")
+    # The official client sends paths relative to the API root (PROJ/count?method=GET); both forms work.
+    path = "/" + parts.path.lstrip("/")
     if path.strip("/").split("/")[-1:] == ["batch"] or path.strip("/") == "batch":
         raise bad_request("a batch may not contain another batch")
     headers = [(k, v) for k, v in outer.headers.raw if k.lower() not in (b"content-type", b"content-length")]
@@ -77,14 +78,13 @@ async def run_batch(api: CallAnswerer, request: Request, pairs: list[tuple[str, 
     uris = batch_uris(pairs)
     atomic = params.get("atomic", "").lower() == "true"
     calls = [_sub_request(request, uri, params) for uri in uris]
-    prefix = f"{version}/" if version else ""
     if atomic:
         with api.store.lock:
             try:
                 with api.store.transaction():
                     for n, (sub, path) in enumerate(calls):
                         try:
-                            await api.answer(sub, prefix + path.lstrip("/"))
+                            await api.answer(sub, path.lstrip("/"), version)
                         except ApiError as err:
                             raise ApiError(err.status, err.error_class, f"batch call {n} ({uris[n]}): {err.message}") from None
             except ApiError as err:
@@ -92,6 +92,6 @@ async def run_batch(api: CallAnswerer, request: Request, pairs: list[tuple[str, 
         return json_response({"data": {"success": True}})
     answers = []
     for sub, path in calls:
-        response = await api.handle(sub, prefix + path.lstrip("/"))
+        response = await api.handle(sub, path.lstrip("/"), version)
         answers.append(json.loads(bytes(response.body)))
     return json_response({"data": answers})

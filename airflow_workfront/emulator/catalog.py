@@ -76,13 +76,21 @@ EXTRA_COLLECTIONS = {"PROJ": {"issues"}}
 # Extra lowercase names accepted in URLs besides each type's code and metadata name.
 ALIASES = {"issue": "OPTASK", "proj": "PROJ", "journalentry": "JRNLE", "work": "WORK"}
 
+# What an object answers without fields=, for types no recorded answer shows: the identity and the
+# main work fields. Types whose key date is entryDate (no lastUpdateDate: JRNLE, NOTE...) add it.
 DEFAULT_FIELDS = ("ID", "name", "objCode", "status", "percentComplete", "priority", "plannedStartDate",
-                  "plannedCompletionDate", "projectedCompletionDate", "entryDate", "changeType", "fieldName",
+                  "plannedCompletionDate", "projectedCompletionDate", "changeType", "fieldName",
                   "objObjCode", "objID", "hours", "taskNumber")
 
-# Per-type additions to DEFAULT_FIELDS, as the recorded answers show them (fixtures/search.json for
-# ROLE, fixtures/create.json and copy.json for TASK).
-DEFAULT_FIELDS_BY_TYPE = {"ROLE": ("description", "maxUsers"), "TASK": ("progressStatus", "projectedStartDate", "wbs")}
+# The default field sets the recorded answers show, exactly: fixtures/get.json and edit.json for
+# PROJ, fixtures/create.json and copy.json for TASK, fixtures/search.json for ROLE.
+RECORDED_DEFAULT_FIELDS = {
+    "PROJ": ("ID", "name", "objCode", "percentComplete", "plannedCompletionDate", "plannedStartDate", "priority",
+             "projectedCompletionDate", "status"),
+    "TASK": ("ID", "name", "objCode", "percentComplete", "plannedCompletionDate", "plannedStartDate", "priority",
+             "progressStatus", "projectedCompletionDate", "projectedStartDate", "status", "taskNumber", "wbs"),
+    "ROLE": ("ID", "name", "objCode", "description", "maxUsers"),
+}
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ OPERATIONS = ["add", "count", "delete", "edit", "get", "replace", "report", "sea
 
 
 def api_metadata() -> dict:
-    """``/metadata``: every object type the emulator serves, by code."""
-    return {"objects": {code: {"objCode": code, "name": t.name, "label": object_label(t)}
+    """``/metadata``: every object type the emulator serves, keyed by its name (``Project``), each
+    entry keeping its object code, as Workfront's answer and its official client's tests have it."""
+    return {"objects": {t.name: {"objCode": code, "name": t.name, "label": object_label(t)}
                         for code, t in catalog().items()}}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from airflow_workfront.emulator.catalog import (
     COLLECTIONS,
     DEFAULT_FIELDS,
-    DEFAULT_FIELDS_BY_TYPE,
+    RECORDED_DEFAULT_FIELDS,
     ObjectType,
     catalog,
 )
@@ -34,7 +34,12 @@ IDENTITY_FIELDS = ("ID", "name", "objCode")  # what an object answers besides th
 def _default_names(code: str, asked: bool = False) -> tuple[str, ...]:
     """The fields an object answers unasked: its defaults, or only its identity when ``fields=`` asked for others."""
     obj_type = catalog()[code]
-    names = IDENTITY_FIELDS if asked else (*DEFAULT_FIELDS, *DEFAULT_FIELDS_BY_TYPE.get(code, ()))
+    if asked:
+        names: tuple[str, ...] = IDENTITY_FIELDS
+    elif code in RECORDED_DEFAULT_FIELDS:
+        names = RECORDED_DEFAULT_FIELDS[code]
+    else:
+        names = (*DEFAULT_FIELDS, *(() if obj_type.has_last_update else ("entryDate",)))
     return tuple(f for f in names if f in obj_type.fields or f in ("ID", "objCode"))
 
 

@@ -52,10 +52,10 @@ class CallAnswerer(Protocol):
 
     store: Store
 
-    async def answer(self, request: Request, rest: str) -> Response:
+    async def answer(self, request: Request, rest: str, version: str | None = None) -> Response:
         """Answer one call, raising :class:`~airflow_workfront.emulator.errors.ApiError`."""
         ...
 
-    async def handle(self, request: Request, rest: str) -> Response:
+    async def handle(self, request: Request, rest: str, version: str | None = None) -> Response:
         """Answer one call, an error as Workfront's error body."""
         ...

@@ -32,6 +32,8 @@ MODIFIERS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "contains", "cicont
 RESERVED = frozenset({"fields", "$$FIRST", "$$LIMIT", "$$ROLLUP", "map", "method", "apiKey", "apikey", "sessionID",
                       "sessionid", "filters", "updates", "atomic", "force", "action", "copySourceID", "options",
                       "password", "_", "id"})
+# Parameters that authenticate rather than filter, as the docs warn; filters= JSON still filters on them.
+PARAMETER_ONLY = frozenset({"username"})
 _OR = re.compile(r"^OR:(\d+):(.+)$")
 _SORT = re.compile(r"^(.+?)(?:_(\d+))?_Sort$")
 _GROUP = re.compile(r"^(.+?)(?:_(\d+))?_GroupBy$")
@@ -87,7 +89,9 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
     for name, value in params:
         if name == "filters":
             expanded.extend(_json_filters(value))
-        else:
+        elif name == "listOptions":
+            expanded.extend(_list_options(value))
+        elif name not in PARAMETER_ONLY:
             expanded.append((name, value))
 
     for position, (name, value) in enumerate(expanded):
@@ -98,7 +102,7 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
             if limit > MAX_LIMIT:
                 raise bad_request(f"The requested limit {limit} is greater than the maximum allowed limit of {MAX_LIMIT}")
         elif name == "fields":
-            fields.extend(f.strip() for f in value.split(",") if f.strip())
+            fields.extend(field_names(value))
         elif name == "map":
             as_map = value.lower() == "true"
         elif name == "$$ROLLUP":
@@ -156,6 +160,41 @@ def parse_query(obj_type: ObjectType, params: list[tuple[str, str]], *, paging: 
         aggregates=aggregates,
         rollup=rollup,
     )
+
+
+def field_names(value: str) -> list[str]:
+    """The names of a ``fields=`` value: comma-separated (``ID,name``) or a JSON array
+    (``["ID","name"]``, the form of Adobe's OpenAPI description)."""
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            listed = json.loads(text)
+        except ValueError:
+            raise bad_request("fields: not a valid JSON array of field names") from None
+        if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+            raise bad_request("fields: a JSON array must hold field names (strings)")
+        return [name.strip() for name in listed if name.strip()]
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _list_options(raw: str) -> list[tuple[str, str]]:
+    """``listOptions={"$$LIMIT": 1, "$$FIRST": 0}`` (the OpenAPI form) as the parameters it stands for."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise bad_request("listOptions: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("listOptions: must be a JSON object such as {\"$$LIMIT\": 100, \"$$FIRST\": 0}")
+    pairs = []
+    for key, value in data.items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float, str)):
+            text = str(value)
+        else:
+            raise bad_request(f"listOptions: {key} must be a number, text or true/false, got {json.dumps(value)}")
+        pairs.append((key, text))
+    return pairs
 
 
 def _json_filters(raw: str) -> list[tuple[str, str]]:
@@ -520,12 +559,12 @@ def _date_bounds(date_field: str, conditions: list[Condition], now: int) -> tupl
         elif cond.mod == "gt":
             lo = value + 1
         elif cond.mod == "lte":
-            hi = value
+            hi = timefmt.parse_end(cond.values[0], now)
         elif cond.mod == "lt":
             hi = value - 1
         elif cond.mod == "between" and cond.range_end:
             try:
-                lo, hi = value, timefmt.parse_time(cond.range_end, now)
+                lo, hi = value, timefmt.parse_end(cond.range_end, now)
             except ValueError:
                 return None
     if lo is None and hi is None:
@@ -555,10 +594,11 @@ def _sort_key(values: list[Any], field_name: str, now: int) -> tuple:
     return (0, str(value))
 
 
-def _as_type(reference: Any, text: str, field_name: str, now: int) -> Any:
-    """Turn a filter's text into the type of the stored value."""
+def _as_type(reference: Any, text: str, field_name: str, now: int, *, end: bool = False) -> Any:
+    """Turn a filter's text into the type of the stored value (``end``: the upper end of a range,
+    where ``$$TODAY`` covers the whole day)."""
     if is_date_field(field_name):
-        return timefmt.parse_time(text, now)
+        return timefmt.parse_end(text, now) if end else timefmt.parse_time(text, now)
     if isinstance(reference, bool):
         return text.lower() in ("true", "1")
     if isinstance(reference, (int, float)):
@@ -604,7 +644,7 @@ def _compare(cond: Condition, stored: Any, field_name: str, now: int) -> bool:
     if mod in ("between", "notbetween"):
         if cond.range_end is None:
             raise bad_request(f"{field_name}_Mod={mod} needs {field_name}_Range")
-        end = _as_type(stored, cond.range_end, field_name, now)
+        end = _as_type(stored, cond.range_end, field_name, now, end=True)
         inside = _ordered(first, value) and _ordered(value, end)
         return inside if mod == "between" else not inside
     if mod == "gt":
@@ -614,7 +654,7 @@ def _compare(cond: Condition, stored: Any, field_name: str, now: int) -> bool:
     if mod == "lt":
         return _ordered(value, first) and value != first
     if mod == "lte":
-        return _ordered(value, first)
+        return _ordered(value, _as_type(stored, cond.values[0], field_name, now, end=True))
     raise bad_request(f"{mod} is not a supported modifier")
 
 

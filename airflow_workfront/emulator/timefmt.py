@@ -116,6 +116,18 @@ def parse_time(text: str, now_ms: int) -> int:
     return _parse_fixed(text)
 
 
+def parse_end(text: str, now_ms: int) -> int:
+    """Like :func:`parse_time`, for the upper end of a range (``_Range``, ``lte``): a ``$$TODAY``
+    wildcard counted in days names a whole day and ends at its last millisecond, so the docs'
+    ``between $$TODAY-7d and $$TODAY`` ("within the last 7 days") holds what was created today."""
+    wildcard = _WILDCARD.match(str(text).strip())
+    if wildcard and wildcard["base"].upper() == "TODAY" and (wildcard["unit"] or "d").lower() != "h":
+        midnight = datetime.fromtimestamp(_wildcard(wildcard, now_ms) / 1000, tz=_ZONE.get())
+        following = (midnight.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=_ZONE.get())
+        return to_ms(following) - 1
+    return parse_time(text, now_ms)
+
+
 def _wildcard(wildcard: re.Match[str], now_ms: int) -> int:
     """``$$NOW``/``$$TODAY`` plus or minus hours, days, weeks, months (30 days) or years (365 days).
 

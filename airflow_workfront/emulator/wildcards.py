@@ -1,4 +1,5 @@
-"""``$$USER`` wildcards in filter values: ``assignedToID=$$USER.ID``, ``groupID=$$USER.homeGroupID``.
+"""``$$USER`` wildcards in filter values: ``assignedToID=$$USER.ID``, ``groupID=$$USER.homeGroupID``,
+and a bare ``$$USER`` where an ID goes (``/user?id=$$USER``).
 
 Workfront replaces ``$$USER.<field>`` with that field of the user making the request, so one
 saved query serves every user. Date wildcards (``$$TODAY``, ``$$NOW``) are read by the query
@@ -49,6 +50,8 @@ def _in_json(user: dict, value: Any) -> Any:
 
 
 def _resolve(user: dict, text: str) -> Any:
+    if text == "$$USER":  # where an ID goes (id=$$USER, as the official client sends it): the caller's ID
+        return user.get("ID")
     match = _USER.match(text)
     if match is None:
         raise bad_request(f"{text}: a user wildcard names a field of the user, as in $$USER.ID")

@@ -120,10 +120,10 @@ def test_custom_data_and_parameter_values(wf):
 
 
 def test_named_query_my_work(wf, emulator):
-    user = data(wf.get("/user/search", params={"username": "ada@example.com", "fields": "ID"}))
-    assert user, "the demo seed has ada"
+    user = data(wf.get("/user/search", params={"filters": '{"username": "ada@example.com"}', "fields": "ID"}))
+    assert len(user) == 1, "the demo seed has ada"
     mine = data(wf.get("/work/myWork", params={"fields": "assignedToID"}))
-    admin = data(wf.get("/user/search", params={"username": "admin@example.com"}))[0]
+    [admin] = data(wf.get("/user/search", params={"filters": '{"username": "admin@example.com"}'}))
     assert all(r["assignedToID"] == admin["ID"] for r in mine)
     task = _task(wf, status="NEW")
     data(wf.put(f"/task/{task['ID']}", params={"assignedToID": admin["ID"]}))

@@ -57,8 +57,14 @@ def test_metadata_says_which_fields_are_dates_numbers_and_booleans(wf):
 
 def test_api_metadata_labels_every_object(wf):
     objects = data(wf.get("/metadata"))["objects"]
-    assert objects["OPTASK"] == {"objCode": "OPTASK", "name": "Issue", "label": "Issue"}
-    assert set(SERVED) <= set(objects)
+    assert objects["Issue"] == {"objCode": "OPTASK", "name": "Issue", "label": "Issue"}
+    assert set(SERVED) <= {entry["objCode"] for entry in objects.values()}
+
+
+def test_api_metadata_is_keyed_by_object_name_and_keeps_the_code(wf):
+    objects = data(wf.get("/metadata"))["objects"]
+    assert objects["Project"]["objCode"] == "PROJ" and objects["Task"]["objCode"] == "TASK"
+    assert all(name == entry["name"] for name, entry in objects.items())
 
 
 def test_action_arguments_carry_their_types(wf):

@@ -32,7 +32,7 @@ def oauth_server():
     with EmulatorServer(oauth_clients={CLIENT_ID: CLIENT_SECRET}, jwt_public_key=public,
                         refresh_tokens=["refresh-0"], ims_org_id="ORG@AdobeOrg") as server:
         with httpx.Client(base_url=server.base_url, timeout=30) as http:
-            admin = http.get(f"{API}/user/search", params={"username": "admin@example.com"},
+            admin = http.get(f"{API}/user/search", params={"filters": '{"username": "admin@example.com"}'},
                              headers={"apiKey": server.api_key}).json()["data"][0]["ID"]
             yield server, http, key, admin
 
