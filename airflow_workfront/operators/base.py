@@ -8,8 +8,8 @@ together never have more than 10 requests in flight.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
@@ -30,11 +30,20 @@ class WorkfrontBaseOperator(BaseOperator):
     The task's client keeps at most ``pool_slots`` (Airflow's own argument, default 1) requests
     in flight, or the connection's ``max_concurrency`` if that is lower. Give an operator that
     works in parallel (bulk, sync) more slots to let it send more at once.
+
+    The client is closed when ``execute`` ends, whether it returns or raises (a session login is
+    logged out, connections are released): every subclass's ``execute`` is wrapped to do so.
     """
 
     template_fields: Sequence[str] = ("workfront_conn_id",)
     ui_color = "#fa0f00"
     ui_fgcolor = "#ffffff"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        execute = cls.__dict__.get("execute")
+        if execute is not None:
+            cls.execute = _closing_the_hook(execute)  # type: ignore[method-assign]
 
     def __init__(self, *, workfront_conn_id: str = "workfront_default", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -62,6 +71,33 @@ class WorkfrontBaseOperator(BaseOperator):
         """Log how many API requests the task made, by operation."""
         stats = self.client.stats
         self.log.info("Workfront requests: %d (%s)", stats.total, dict(stats.by_operation))
+
+
+def close_hook(task: Any) -> None:
+    """Close the client of ``task``'s hook, if the task made one (its ``hook`` is a cached property);
+    a later use opens a new client."""
+    hook = task.__dict__.get("hook")
+    if hook is not None:
+        hook.close()
+
+
+def _closing_the_hook(execute: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap an operator's ``execute`` so that the hook's client is closed when the outermost call ends
+    (an ``execute`` that calls its parent's closes it once, at the end)."""
+
+    @wraps(execute)
+    def execute_then_close(self: Any, *args: Any, **kwargs: Any) -> Any:
+        depth = self.__dict__.get("_workfront_execute_depth", 0)
+        self.__dict__["_workfront_execute_depth"] = depth + 1
+        try:
+            return execute(self, *args, **kwargs)
+        finally:
+            self.__dict__["_workfront_execute_depth"] = depth
+            if depth == 0:
+                close_hook(self)
+
+    execute_then_close.closes_workfront_hook = True  # type: ignore[attr-defined]
+    return execute_then_close
 
 
 def require(value: Any, name: str, task_id: str) -> Any:

@@ -74,19 +74,26 @@ class _WorkfrontWaitSensor(BaseSensorOperator):
         return PokeReturnValue(is_done=done, xcom_value=value)
 
     def execute(self, context: Context) -> Any:
-        if not self.deferrable:
-            return super().execute(context)
-        first = self.poke(context)
-        if first.is_done:
-            return first.xcom_value
-        from airflow_workfront.triggers.workfront import WorkfrontSearchTrigger
+        """Wait (poking, or deferring after a first poke); the hook's client is closed when this
+        returns, raises or defers (the triggerer opens its own)."""
+        try:
+            if not self.deferrable:
+                return super().execute(context)
+            first = self.poke(context)
+            if first.is_done:
+                return first.xcom_value
+            from airflow_workfront.triggers.workfront import WorkfrontSearchTrigger
 
-        self.defer(
-            trigger=WorkfrontSearchTrigger(workfront_conn_id=self.workfront_conn_id, kind=self.kind,
-                                           query=self.build_query(context), poke_interval=self.poke_interval),
-            method_name="execute_complete",
-            timeout=timedelta(seconds=self.timeout),
-        )
+            self.defer(
+                trigger=WorkfrontSearchTrigger(workfront_conn_id=self.workfront_conn_id, kind=self.kind,
+                                               query=self.build_query(context), poke_interval=self.poke_interval),
+                method_name="execute_complete",
+                timeout=timedelta(seconds=self.timeout),
+            )
+        finally:
+            hook = self.__dict__.get("hook")  # a cached property: None if no poke made one
+            if hook is not None:
+                hook.close()
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
         """Resume after the trigger fired: return its value, or fail with its error."""
