@@ -188,8 +188,8 @@ def throughput(stack, deliveries: int, senders: int) -> dict:
 
 def measure(changes: int, polled: int, deliveries: int, senders: int, api_workers: int) -> dict:
     """Start the emulator and Airflow, take the three measurements, stop everything."""
-    from airflow_workfront.emulator.airflow_stack import AirflowStack
     from airflow_workfront.emulator.testing import EmulatorProcess
+    from tests.airflow_stack import AirflowStack  # a test tool; ROOT is on sys.path
 
     with tempfile.TemporaryDirectory(prefix="wf-bench-receiver-") as tmp, \
             EmulatorProcess("--seed", "demo", api_key=API_KEY) as emulator:

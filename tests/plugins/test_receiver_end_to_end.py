@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from airflow_workfront.emulator.airflow_stack import AirflowStack
 from airflow_workfront.emulator.testing import EmulatorProcess
+from tests.airflow_stack import AirflowStack
 from tests.plugins.deliveries import body, update_delivery
 
 pytestmark = [pytest.mark.slow, pytest.mark.emulator]

@@ -1,5 +1,9 @@
 """A throwaway Airflow in real processes, for end-to-end tests and benchmarks of the receiver.
 
+A test tool, not part of the product: it drops and creates PostgreSQL databases and starts
+``airflow`` processes. Tests import it as ``tests.airflow_stack``; benchmarks put the repository
+root on ``sys.path`` first.
+
 ::
 
     with AirflowStack(tmp_path, dags_folder, receivers={"projects": {"asset": "wf_projects"}},
