@@ -1,6 +1,7 @@
 """The sync under faults: errors, edits between pages, several tasks at once, a hard kill.
 
-Figures printed here (retries, max in flight) are collected in docs/reliability.md.
+The figures these tests record (``figures`` fixture) are written into docs/reliability.md by
+``benchmarks/reliability.py``, which runs them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
+from airflow_workfront.client.errors import WorkfrontBadRequestError
 from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
@@ -37,10 +39,12 @@ def client_for(emulator, **overrides) -> WorkfrontClient:
 def warehouse_rows(path, table: str) -> dict[str, str]:
     """ID -> lastUpdateDate of a warehouse table (empty while the table does not exist yet)."""
     with sqlite3.connect(path) as db:
-        try:
-            return dict(db.execute(f"SELECT ID, lastUpdateDate FROM {table}"))
-        except sqlite3.OperationalError:
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if not columns:
             return {}
+        # A new table's columns are named in Workfront's style or in snake_case (the sink's setting).
+        key, date = ("ID", "lastUpdateDate") if "lastUpdateDate" in columns else ("id", "last_update_date")
+        return dict(db.execute(f'SELECT "{key}", "{date}" FROM {table}'))
 
 
 def emulator_rows(emulator, obj_code: str) -> dict[str, str]:
@@ -64,15 +68,22 @@ def sqlite_conn(tmp_path, create_connection_without_db):
     return path
 
 
-def test_sync_of_50000_tasks_under_10_percent_faults_and_churn_matches_exactly(big_emulator, sqlite_conn, capsys):
+#: Fault kinds a sync rides through (retried), and the seeds whose draws inject each of them at
+#: least once within run 1's requests (the test checks that from the emulator's own counts).
+RETRIED_FAULTS = ("429", "500", "drop")
+SEED_RUN_1, SEED_RUN_2 = 30, 4
+
+
+def test_sync_of_50000_tasks_under_10_percent_faults_and_churn_matches_exactly(big_emulator, sqlite_conn, figures):
     control = big_emulator.control
-    control.set_faults(rate=0.10, kinds=("429", "500", "drop"), random_seed=3,
+    control.reset_stats()
+    control.set_faults(rate=0.10, kinds=RETRIED_FAULTS, random_seed=SEED_RUN_1,
                        churn={"every_n_searches": 2, "edits": 3, "deletes": 1})
     client = client_for(big_emulator)
-    first = SyncEngine(client, "TASK", FIELDS).run(WINDOW_1, SqlSink("wf_task", conn_id="reliability_wh"))
-    control.set_faults(rate=0.10, kinds=("429", "500", "drop"), random_seed=4)  # churn off, faults on
+    first = SyncEngine(client, "TASK", FIELDS).run(WINDOW_1, SqlSink("wf_task", conn_id="reliability_wh", column_names="workfront"))
+    control.set_faults(rate=0.10, kinds=RETRIED_FAULTS, random_seed=SEED_RUN_2)  # churn off, faults on
     control.advance_clock(WINDOW_2.end.timestamp() - CLOCK.timestamp())  # window 2 has ended too
-    second = SyncEngine(client, "TASK", FIELDS).run(WINDOW_2, SqlSink("wf_task", conn_id="reliability_wh"))
+    second = SyncEngine(client, "TASK", FIELDS).run(WINDOW_2, SqlSink("wf_task", conn_id="reliability_wh", column_names="workfront"))
     control.set_faults()
     stats = control.stats()
 
@@ -80,14 +91,27 @@ def test_sync_of_50000_tasks_under_10_percent_faults_and_churn_matches_exactly(b
     stored = warehouse_rows(sqlite_conn, "wf_task")
     assert len(expected) < 50000  # churn deleted some tasks while the first run paged
     assert differences(stored, expected) == {}  # nothing lost, duplicated (primary key) or stale
-    with capsys.disabled():
-        print(f"\n[reliability] 50k sync under faults: run1 {first.fetched} objects, run2 {second.fetched} "
-              f"(edited) + {second.deleted} deleted; client retries {client.stats.retries}, "
-              f"faults injected {stats['faults']}, requests {client.stats.total}")
-    assert client.stats.retries >= sum(stats["faults"].values()) > 0
+    injected = stats["faults"]
+    assert all(injected.get(kind, 0) >= 1 for kind in RETRIED_FAULTS), injected  # each kind, mid-sync
+    assert client.stats.retries >= sum(injected.values())
+    figures.update(run1=first.fetched, run2=second.fetched, run2_deleted=second.deleted, tasks=len(expected),
+                   requests=client.stats.total, retries=client.stats.retries, faults=injected)
+
+    # An error body answered with HTTP 200 is not a page of data: the run stops with the typed
+    # error, is not retried, and writes nothing.
+    control.reset_stats()
+    control.set_faults(rate=1.0, kinds=("error200",))
+    with pytest.raises(WorkfrontBadRequestError, match="UnsupportedOperationException") as err:
+        SyncEngine(client_for(big_emulator), "TASK", FIELDS).run(WINDOW_2, SqlSink("wf_task", conn_id="reliability_wh", column_names="workfront"))
+    control.set_faults()
+    assert control.stats()["faults"] == {"error200": 1}
+    assert differences(warehouse_rows(sqlite_conn, "wf_task"), expected) == {}
+    figures.update(error200=type(err.value).__name__, error200_injected=1)
+    print(f"\n[reliability] 50k sync under faults: {figures}")
 
 
-def test_parallel_syncs_stay_under_the_concurrency_limit(big_emulator, tmp_path, create_connection_without_db):
+def test_parallel_syncs_stay_under_the_concurrency_limit(big_emulator, tmp_path, create_connection_without_db,
+                                                         figures):
     control = big_emulator.control
     control.set_faults(latency_ms=20)
     control.reset_stats()
@@ -105,7 +129,9 @@ def test_parallel_syncs_stay_under_the_concurrency_limit(big_emulator, tmp_path,
     stats = control.stats()
     assert all(s.fetched > 0 for s in summaries)
     assert stats["rejected_429"] == 0 and stats["max_in_flight"] <= 10
-    print(f"[reliability] 4 parallel syncs: max in flight {stats['max_in_flight']}, 429s {stats['rejected_429']}")
+    figures.update(max_in_flight=stats["max_in_flight"], rejected_429=stats["rejected_429"],
+                   requests=stats["total"], fetched={c: s.fetched for c, s in zip(codes, summaries, strict=True)})
+    print(f"[reliability] 4 parallel syncs: {figures}")
 
 
 KILLED_SYNC = textwrap.dedent('''
@@ -117,12 +143,12 @@ KILLED_SYNC = textwrap.dedent('''
     clock = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
     client = WorkfrontClient(ClientConfig(host=base_url, auth=ApiKeyAuth(key), max_concurrency=2))
     SyncEngine(client, "TASK", ["name"], page_size=500).run(
-        SyncWindow(clock - timedelta(hours=2), clock), SqlSink("wf_task", conn_id="kill_wh"))
+        SyncWindow(clock - timedelta(hours=2), clock), SqlSink("wf_task", conn_id="kill_wh", column_names="workfront"))
     print("finished")
 ''')
 
 
-def test_a_sync_killed_hard_converges_when_run_again(big_emulator, tmp_path):
+def test_a_sync_killed_hard_converges_when_run_again(big_emulator, tmp_path, figures):
     db = tmp_path / "killed.db"
     script = tmp_path / "sync.py"
     script.write_text(KILLED_SYNC)
@@ -148,4 +174,5 @@ def test_a_sync_killed_hard_converges_when_run_again(big_emulator, tmp_path):
     in_window = {k: v for k, v in emulator_rows(big_emulator, "TASK").items() if parse_wf_datetime(v) < CLOCK}
     assert 0 < partial < len(in_window)
     assert differences(stored, in_window) == {}
-    print(f"[reliability] SIGKILL after {partial} rows; re-run converged to {len(stored)} rows")
+    figures.update(partial=partial, converged=len(stored))
+    print(f"[reliability] SIGKILL: {figures}")

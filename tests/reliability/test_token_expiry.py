@@ -49,7 +49,7 @@ def tenant():
 
 @pytest.mark.parametrize("auth", [SessionAuth("admin@example.com", "password"),
                                   OAuth2RefreshTokenAuth("cid", "secret", "rt-1")], ids=["session", "oauth2"])
-def test_tokens_expiring_after_every_page_are_renewed(tenant, auth):
+def test_tokens_expiring_after_every_page_are_renewed(tenant, auth, figures):
     client = WorkfrontClient(ClientConfig(host=tenant.base_url, auth=auth, max_retries=0))
     lock = threading.Lock()
     expired = []
@@ -69,4 +69,6 @@ def test_tokens_expiring_after_every_page_are_renewed(tenant, auth):
     assert len(expired) == summary.pages >= 15
     assert client.stats.by_operation["login"] >= 2  # renewed after expiries, once per expiry at most
     assert client.stats.by_operation["login"] <= len(expired) + 1
+    figures.update(pages=summary.pages, fetched=summary.fetched, expiries=len(expired),
+                   logins=client.stats.by_operation["login"])
     client.close()
