@@ -25,6 +25,7 @@ install: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # -rs lists every skipped test with its reason.
 test: lint docs
