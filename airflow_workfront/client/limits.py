@@ -1,9 +1,10 @@
 """Workfront's limits and this provider's connection defaults, each written once, and their checks.
 
-The limits are Workfront's (the reference notes, shared/reference/workfront-api-notes.md, section 7
-"Limits and pitfalls" and, for concurrency, section 2; shared/reference/docs/api-basics.md): at most 2,000 rows a search page (``$$LIMIT``), 100
-records a bulk call, 8,892-byte request URLs (the CDN refuses longer ones), and about 10 requests
-in flight per customer. The defaults are what a connection uses when its extras say nothing; the
+The limits are Workfront's, as the shared reference outside this repository records them (the
+notes, ../shared/reference/workfront-api-notes.md, section 7 "Limits and pitfalls" and, for
+concurrency, section 2; ../shared/reference/docs/api-basics.md): at most 2,000 rows a search page
+(``$$LIMIT``), 100 records a bulk call, 8,892-byte request URLs (the CDN refuses longer ones), and
+about 10 requests in flight per customer. The defaults are what a connection uses when its extras say nothing; the
 provider info shows the same values in the connection form.
 
 Each setting is checked once, where it enters (a :class:`~airflow_workfront.client.ClientConfig`,

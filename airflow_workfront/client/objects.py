@@ -5,12 +5,14 @@ Most objects carry ``lastUpdateDate``. Some are never edited in place and carry 
 differently. An object's ``/metadata`` says which fields it has, so :func:`date_field_for` derives
 the answer from its field names when the caller has them, and otherwise uses the fallback below.
 
-The fallback comes from the reference notes (shared/reference/workfront-api-notes.md, section 6,
-"Object codes and sync fields"), reconciled with the object metadata of 2016
-(shared/reference/workfront-metadata-2016.json) and with the versions the notes name: ``ROLE``
-gained ``lastUpdateDate`` in v19, ``BILL`` gained ``entryDate`` in v20. ``TEAMOB`` has neither
-field, so no date can find its changes; the rule answers ``lastUpdateDate`` for it and for other
-objects that lack both, and Workfront's refusal names the field.
+The fallback comes from the reference notes outside this repository
+(../shared/reference/workfront-api-notes.md, section 6, "Object codes and sync fields"),
+reconciled with the object metadata of 2016 (../shared/reference/workfront-metadata-2016.json,
+whose timestamp fields tests/client/data/object_timestamps.json keeps) and with the versions the
+notes name: ``ROLE`` gained ``lastUpdateDate`` in v19, ``BILL`` gained ``entryDate`` in v20.
+``TEAMOB`` has neither field, so no date can find its changes; the rule answers
+``lastUpdateDate`` for it and for other objects that lack both, and Workfront's refusal names the
+field.
 
 Nothing here imports Airflow or does I/O.
 """

@@ -22,7 +22,8 @@ API_MODEL = f"V{CURRENT_VERSION}_0"
 # The API version of the request being answered: "APIModel V15_0 does not support field X" names it.
 _API_VERSION: ContextVar[tuple[str, int]] = ContextVar("workfront_api_version", default=(API_MODEL, CURRENT_VERSION))
 _VERSION_SEGMENT = re.compile(r"^v(\d+)(?:\.(\d+))?$")
-# Fields the reference dates (workfront-api-notes.md, section 6): first API version that has them.
+# Fields the reference notes (../shared/reference/workfront-api-notes.md, outside this repository,
+# section 6) date: the first API version that has them.
 ADDED_IN = {("ROLE", "lastUpdateDate"): 19}
 # Fields that stopped being filterable (v13 made these journal-entry fields NOT_FILTERABLE).
 NOT_FILTERABLE_FROM = {("JRNLE", name): 13 for name in ("subObjCode", "subObjID", "topObjCode", "topObjID")}
@@ -66,7 +67,7 @@ COLLECTIONS = {
 }
 
 EXTRA_FIELDS = {
-    # Later API versions than the 2016 metadata (see workfront-api-notes.md section 6).
+    # Later API versions than the 2016 metadata (the reference notes, section 6).
     "ASSGN": {"lastUpdateDate", "entryDate"},
     "ROLE": {"lastUpdateDate"},
     "DOCU": {"handle", "docObjCode", "objID", "fileName"},

@@ -2,7 +2,8 @@
 
 The object types and their timestamp fields come from the reference metadata of 2016
 (``data/object_timestamps.json``, see ``data/NOTICE``), brought up to date with the changes the
-reference notes (shared/reference/workfront-api-notes.md, section 6) record for later versions.
+reference notes (../shared/reference/workfront-api-notes.md, outside this repository, section 6)
+record for later versions.
 """
 
 from __future__ import annotations

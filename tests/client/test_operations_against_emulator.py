@@ -3,7 +3,8 @@ actions, sharing, documents, metadata, the long-URL switch, retries under inject
 the OAuth2/IMS modes. ``test_client_against_emulator.py`` has paging, CRUD, bulk and sessions.
 
 The emulator and the client are independent readings of the API docs; a failure here means one
-of them misread (see ``reference/docs/api-basics.md``).
+of them misread (see the shared reference, ``../shared/reference/docs/api-basics.md``, outside
+this repository).
 """
 
 from __future__ import annotations
