@@ -28,7 +28,7 @@ project_changes = Asset("workfront_project_changes")
 
 with DAG(
     dag_id="example_workfront_event_receiver",
-    description="Runs on each Workfront project change that the event receiver records",
+    description="Runs on each Workfront project change the event receiver records",
     schedule=[project_changes],
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
@@ -40,11 +40,12 @@ with DAG(
 
     @task(pool="default_pool")
     def changed_projects(triggering_asset_events=None) -> dict:
-        """The changes that started this run (several deliveries may share one run)."""
+        """The changes that started this run (several deliveries may share a run)."""
         from airflow.sdk.exceptions import AirflowSkipException
 
+        keys = ("obj_code", "obj_id", "event_type", "changed_fields")
         changes = [
-            {key: event.extra.get(key) for key in ("obj_code", "obj_id", "event_type", "changed_fields")}
+            {key: event.extra.get(key) for key in keys}
             for event in (triggering_asset_events or {}).get(project_changes, [])
         ]
         ids = sorted({c["obj_id"] for c in changes if c["event_type"] != "DELETE"})

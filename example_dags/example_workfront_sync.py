@@ -48,16 +48,19 @@ WAREHOUSE_CONN_ID = os.environ.get("WORKFRONT_WAREHOUSE_CONN_ID", "workfront_war
 
 # Object code -> fields to copy. ID and the window date are always added by the sync.
 SYNCED_OBJECTS: dict[str, list[str]] = {
-    "PROJ": ["name", "status", "percentComplete", "plannedStartDate", "plannedCompletionDate", "ownerID", "entryDate"],
-    "TASK": ["name", "status", "projectID", "percentComplete", "plannedCompletionDate", "assignedToID", "entryDate"],
+    "PROJ": ["name", "status", "percentComplete", "plannedStartDate",
+             "plannedCompletionDate", "ownerID", "entryDate"],
+    "TASK": ["name", "status", "projectID", "percentComplete",
+             "plannedCompletionDate", "assignedToID", "entryDate"],
     "OPTASK": ["name", "status", "priority", "projectID", "entryDate"],
     "HOUR": ["hours", "entryDate", "taskID", "projectID", "ownerID", "status"],
-    "JRNLE": ["entryDate", "changeType", "objObjCode", "objID", "fieldName", "oldTextVal", "newTextVal"],
+    "JRNLE": ["entryDate", "changeType", "objObjCode", "objID", "fieldName",
+              "oldTextVal", "newTextVal"],
 }
 
 with DAG(
     dag_id="example_workfront_sync",
-    description="Hourly incremental sync of Workfront projects, tasks, issues, hours and journal entries",
+    description="Hourly sync of projects, tasks, issues, hours and journal entries",
     schedule=CronDataIntervalTimetable("@hourly", timezone="UTC"),
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
@@ -74,7 +77,8 @@ with DAG(
             workfront_conn_id=WORKFRONT_CONN_ID,
             sql_conn_id=WAREHOUSE_CONN_ID,
             pool="workfront_api",
-            pool_slots=5,  # = the requests it may have in flight (its partitions read in parallel)
+            # = the requests it may have in flight (its partitions read in parallel)
+            pool_slots=5,
         )
 
 

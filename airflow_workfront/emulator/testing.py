@@ -3,7 +3,8 @@
 ::
 
     with EmulatorServer(api_key="test-key") as emu:
-        requests.get(f"{emu.base_url}/attask/api/v21.0/task/search", headers={"apiKey": emu.api_key})
+        url = f"{emu.base_url}/attask/api/v21.0/task/search"
+        requests.get(url, headers={"apiKey": emu.api_key})
         emu.control.advance_clock(60)
 """
 

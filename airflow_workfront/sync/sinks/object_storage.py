@@ -1,11 +1,11 @@
 """Object-storage sink: gzip JSON Lines files under an ``ObjectStoragePath`` (local, S3, GCS...).
 
-Layout, one directory per object type and window::
+Layout, one directory per object type and window, ``<base>/<OBJ>/<start>_<end>/``::
 
-    <base>/<OBJ>/<start>_<end>/part-0000-page-00000.jsonl.gz   # one file per page read
-    <base>/<OBJ>/<start>_<end>/deleted-00000.jsonl.gz          # {"ID": ...} per deleted object
-    <base>/<OBJ>/<start>_<end>/_schema.json                    # field, column and type of every key
-    <base>/<OBJ>/<start>_<end>/_manifest.json                  # written last: the run is complete
+    part-0000-page-00000.jsonl.gz   # one file per page read
+    deleted-00000.jsonl.gz          # {"ID": ...} per deleted object
+    _schema.json                    # field, column and type of every key
+    _manifest.json                  # written last: the run is complete
 
 Each line is one object keyed by its Workfront field names, verbatim (``DE:Cost Center`` and
 ``DE:Cost-Center`` stay two keys), plus ``_wf_synced_at``. Values are converted by the field's type
