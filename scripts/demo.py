@@ -184,7 +184,10 @@ def compare(emulator: Emulator) -> list[dict[str, Any]]:
             date_field = date_field_for(obj_code)
             wf = {o["ID"]: iso_ms(parse_wf_datetime(o[date_field])) for o in emulator.objects(obj_code)}
             try:
-                wh = dict(db.execute(f'SELECT "ID", "{date_field}" FROM wf_{obj_code.lower()}').fetchall())
+                table = f"wf_{obj_code.lower()}"
+                # Column names come from the table's column map (snake_case for new tables).
+                named = dict(db.execute(f'SELECT field, column_name FROM "{table}_wf_columns"').fetchall())
+                wh = dict(db.execute(f'SELECT "{named["ID"]}", "{named[date_field]}" FROM "{table}"').fetchall())
             except sqlite3.OperationalError:
                 wh = {}
             results.append({"obj_code": obj_code, "workfront": len(wf), "warehouse": len(wh), "agree": wf == wh,

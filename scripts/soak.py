@@ -231,7 +231,7 @@ def run_trial(n: int, args: argparse.Namespace, emu: Any, workdir: Path) -> Tria
     client = RecordingClient(WorkfrontClient(config))
 
     # Built before the editor starts: the first one imports Airflow, which takes seconds.
-    sinks = [SqlSink("wf_task", conn_id="soak_wh") for _ in range(3)]
+    sinks = [SqlSink("wf_task", conn_id="soak_wh", column_names="workfront") for _ in range(3)]
     edits_log = workdir / f"trial{n}-edits.jsonl"
     go, stop = mp.Event(), mp.Event()
     editor = mp.Process(target=edit_loop, args=(emu.base_url, list(seeded), project_id, args.rate, seed, args.editor_threads, go, stop,

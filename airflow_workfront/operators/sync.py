@@ -34,12 +34,18 @@ if TYPE_CHECKING:
     from airflow_workfront.sync.sinks.base import Sink
 
 
+#: ``fields=ALL_FIELDS`` reads every field of the type, found at run time (sync/discovery.py).
+ALL_FIELDS = "all"
+
+
 class _WorkfrontSyncOperator(BaseOperator):
     """Shared part of the sync operators: window, hook, engine; subclasses build the sink.
 
     :param obj_code: Workfront object code to sync (``"TASK"``, ``"PROJ"``, ``"HOUR"``...). Templated.
-    :param fields: Fields to read (list or comma string; default ``["*"]``). ``ID`` and the window
-        date are always added. Templated.
+    :param fields: Fields to read (list or comma string; default ``["*"]``), or ``"all"``: every
+        field the object's ``/metadata`` lists, each reference's ID and every custom field of the
+        type, asked of Workfront at each run (see :mod:`~airflow_workfront.sync.discovery`). ``ID``
+        and the window date are always added. Templated.
     :param filters: Extra Workfront filters ANDed with the window, e.g. ``{"status": "CUR"}``
         (no ``OR:`` groups). Templated.
     :param window_start: Window start (datetime or ISO string); default the data interval start. Templated.
@@ -65,6 +71,14 @@ class _WorkfrontSyncOperator(BaseOperator):
     :param page_size: Rows per request (default the connection's, at most 2000).
     :param max_workers: Partitions read at once (capped by ``pool_slots`` and the connection's
         ``max_concurrency``).
+    :param check_counts: After the run, compare Workfront's count of the type with the
+        destination's live rows, and put both in the summary (SQL only; see
+        :mod:`~airflow_workfront.sync.counts`).
+    :param on_count_mismatch: ``"warn"`` (default) logs a difference nothing explains; ``"fail"``
+        fails the task.
+    :param event_obj_codes: In a run started by Workfront events (asset events from the event
+        receiver), the object codes whose events make this task read; others make it skip without
+        a request (default: its own ``obj_code``). Runs started otherwise always read.
     """
 
     template_fields: Sequence[str] = ("obj_code", "fields", "filters", "window_start", "window_end", "initial_start")
@@ -90,9 +104,17 @@ class _WorkfrontSyncOperator(BaseOperator):
         watermark_variable: str | None = None,
         fill_gaps: bool = True,
         initial_start: datetime | str | None = None,
+        check_counts: bool = False,
+        on_count_mismatch: str = "warn",
+        event_obj_codes: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
+        from airflow_workfront.sync.counts import check_on_mismatch
+
         super().__init__(**kwargs)
+        self.check_counts = check_counts
+        self.on_count_mismatch = check_on_mismatch(on_count_mismatch)
+        self.event_obj_codes = list(event_obj_codes) if event_obj_codes is not None else None
         self.obj_code = obj_code
         self.fields = fields
         self.filters = filters
@@ -158,33 +180,29 @@ class _WorkfrontSyncOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_workfront.operators.base import hook_for_slots
-        from airflow_workfront.sync.closing import DEFAULT_LOOKBACK, DEFAULT_MARGIN, DEFAULT_MAX_WAIT
-        from airflow_workfront.sync.engine import SyncEngine
         from airflow_workfront.sync.window import iso_ms
 
+        self._skip_unless_named_by_events(context)
         hook = hook_for_slots(self.workfront_conn_id, self.pool_slots)
         try:
             client = hook.get_conn()
-            window = self.resolve_window(context, client)
-            engine = SyncEngine(
-                client,
-                obj_code=self.obj_code,
-                fields=self.fields,
-                filters=self.filters,
-                date_field=self.date_field,
-                page_size=self.page_size,
-                max_workers=self.max_workers,
-                deletes=self.deletes,
-                overlap=DEFAULT_LOOKBACK if self.overlap is None else self.overlap,
-                margin=DEFAULT_MARGIN if self.margin is None else self.margin,
-                max_wait=DEFAULT_MAX_WAIT if self.max_wait is None else self.max_wait,
-            )
-            self._explain_workers(engine.max_workers)
-            summary = engine.run(window, self.make_sink(context)).as_dict()
+            plan = self._field_plan(client)
+            sink = self.make_sink(context)
+            if plan is not None and plan.date_field is None:
+                summary, window = self._read_whole(client, plan, sink), None
+            else:
+                window = self.resolve_window(context, client)
+                engine = self._engine(client, plan)
+                self._explain_workers(engine.max_workers)
+                summary = engine.run(window, sink).as_dict()
+            if plan is not None:
+                summary["fields"] = {"read": len(plan.fields), "custom": len(plan.custom_fields),
+                                     "discovery_requests": plan.requests}
+            self._check_counts(client, sink, plan, window, summary)
         finally:
             hook.close()
         watermark = self._watermark(context)
-        if watermark is not None and not window.is_empty:
+        if watermark is not None and window is not None and not window.is_empty:
             before = watermark.get()
             kept = watermark.advance(window.end, context.get("run_id"), start=window.start)
             summary["watermark"] = iso_ms(kept)
@@ -195,6 +213,93 @@ class _WorkfrontSyncOperator(BaseOperator):
                               summary["watermark"])
         self._summary = summary
         return summary
+
+    def _engine(self, client: Any, plan: Any) -> Any:
+        """The sync engine for this run (with the discovered fields when ``fields="all"``)."""
+        from airflow_workfront.sync.closing import DEFAULT_LOOKBACK, DEFAULT_MARGIN, DEFAULT_MAX_WAIT
+        from airflow_workfront.sync.engine import SyncEngine
+
+        return SyncEngine(
+            client,
+            obj_code=self.obj_code,
+            fields=list(plan.fields) if plan is not None else self.fields,
+            filters=self.filters,
+            date_field=self.date_field or (plan.date_field if plan is not None else None),
+            page_size=self.page_size,
+            max_workers=self.max_workers,
+            deletes=self.deletes,
+            overlap=DEFAULT_LOOKBACK if self.overlap is None else self.overlap,
+            margin=DEFAULT_MARGIN if self.margin is None else self.margin,
+            max_wait=DEFAULT_MAX_WAIT if self.max_wait is None else self.max_wait,
+            field_kinds=plan.kinds if plan is not None else None,
+            flatten_references=plan is not None,
+        )
+
+    def _field_plan(self, client: Any) -> Any:
+        """Every field of the object type, asked of Workfront now, when ``fields="all"``; else ``None``."""
+        if self.fields != ALL_FIELDS:
+            return None
+        from airflow_workfront.sync.discovery import discover_fields
+
+        plan = discover_fields(client, str(self.obj_code))
+        for note in plan.notes:
+            self.log.warning("%s", note)
+        self.log.info("%s: reading all %d fields: %d from /metadata and references, %d custom (%s)%s",
+                      plan.obj_code, len(plan.fields), len(plan.fields) - len(plan.custom_fields),
+                      len(plan.custom_fields), ", ".join(plan.custom_fields) or "none",
+                      f"; left out {', '.join(plan.left_out)} (docs/mirror.md says why)" if plan.left_out else "")
+        return plan
+
+    def _read_whole(self, client: Any, plan: Any, sink: Sink) -> dict[str, Any]:
+        """An object type without a date field: every object, every run (see sync/snapshot.py)."""
+        from airflow_workfront.sync.snapshot import SnapshotSync
+
+        if getattr(self, "mode", None) == "history":
+            raise ValueError(f"{self.task_id}: {plan.obj_code} has no date field, so no version can be dated; "
+                             "history mode cannot keep it. Use mode='upsert' or 'soft_delete'")
+        self.log.info("%s has no lastUpdateDate or entryDate: reading it whole, and removing what is gone",
+                      plan.obj_code)
+        return SnapshotSync(client, plan.obj_code, list(plan.fields), self.page_size, plan.kinds).run(sink).as_dict()
+
+    def _check_counts(self, client: Any, sink: Sink, plan: Any, window: Any, summary: dict[str, Any]) -> None:
+        """Compare Workfront's count with the table's live rows (``check_counts=True``)."""
+        if not self.check_counts:
+            return
+        live_count = getattr(sink, "live_count", None)
+        if live_count is None:
+            self.log.info("%s: this destination cannot count its rows; counts are not checked", self.obj_code)
+            return
+        from airflow_workfront.client.objects import reads_entry_date
+        from airflow_workfront.sync.counts import CountMismatchError, count_check
+
+        date_field = plan.date_field if plan is not None else (self.date_field or summary.get("date_field"))
+        check = count_check(client, str(self.obj_code), live_count(), date_field,
+                            window.end if window is not None else None, self.filters,
+                            journaled_deletes=not reads_entry_date(str(self.obj_code)))
+        summary["counts"] = check.as_dict()
+        if check.matches or check.settled_later:
+            self.log.info("%s", check.describe())
+            return
+        if self.on_count_mismatch == "fail":
+            raise CountMismatchError(check.describe())
+        self.log.warning("%s", check.describe())
+
+    def _skip_unless_named_by_events(self, context: Context) -> None:
+        """In a run started by Workfront events (asset events from the receiver), skip, without a
+        request, unless an event names this task's object type (or one of ``event_obj_codes``)."""
+        from airflow_workfront.sync.events import named_object_codes
+
+        dag_run = context.get("dag_run")
+        if str(getattr(dag_run, "run_type", "")).lower().rsplit(".", 1)[-1] != "asset_triggered":
+            return
+        named = named_object_codes(context.get("triggering_asset_events") or {})
+        wanted = {c.upper() for c in (self.event_obj_codes or [str(self.obj_code)])}
+        if named is None or named & wanted:
+            return
+        from airflow.exceptions import AirflowSkipException
+
+        raise AirflowSkipException(f"this run was started by Workfront events about {', '.join(sorted(named))}, "
+                                   f"none of them {', '.join(sorted(wanted))}: nothing to read for this table")
 
     def _explain_workers(self, workers: int) -> None:
         """Say why a run reads with fewer workers than it could: the pool slots the task holds
@@ -249,6 +354,10 @@ class WorkfrontToSqlOperator(_WorkfrontSyncOperator):
     :param create_table: Create the table and missing columns, and widen columns (default True).
     :param mode: ``"upsert"`` (one row per object, deletes remove it; default), ``"soft_delete"``
         (deletes set ``_wf_deleted``) or ``"history"`` (a row per version; see docs/sync.md).
+    :param column_names: How a new table names its columns: ``"snake_case"`` (default:
+        ``last_update_date``, ``project_id``, ``de_cost_center``) or ``"workfront"``
+        (``lastUpdateDate``, ``projectID``, ``DE_Cost_Center``). An existing table keeps its names;
+        the column map ``<table>_wf_columns`` records them.
 
     See :class:`_WorkfrontSyncOperator` for the Workfront-side parameters, and this module's
     docstring for the timetable windowed syncs need.
@@ -263,20 +372,24 @@ class WorkfrontToSqlOperator(_WorkfrontSyncOperator):
         sql_conn_id: str = "workfront_warehouse",
         create_table: bool = True,
         mode: str = "upsert",
+        column_names: str = "snake_case",
         **kwargs: Any,
     ) -> None:
         from airflow_workfront.sync.sinks.base import check_mode
+        from airflow_workfront.sync.sinks.columns import check_naming
 
         super().__init__(**kwargs)
         self.table = table
         self.sql_conn_id = sql_conn_id
         self.create_table = create_table
         self.mode = check_mode(mode)
+        self.column_names = check_naming(column_names)
 
     def make_sink(self, context: Context) -> Sink:
         from airflow_workfront.sync.sinks.sql import SqlSink
 
-        return SqlSink(self.table, conn_id=self.sql_conn_id, create_table=self.create_table, mode=self.mode)
+        return SqlSink(self.table, conn_id=self.sql_conn_id, create_table=self.create_table, mode=self.mode,
+                       column_names=self.column_names)
 
     def _lineage_output(self) -> tuple[str, str] | None:
         from airflow_workfront.operators.lineage import sql_dataset

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from threading import BrokenBarrierError
@@ -81,6 +81,10 @@ class SyncEngine:
     :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
         name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID),
         ``"none"``, or ``"auto"``: journal, except for journal-like objects (JRNLE, NOTE...).
+    :param field_kinds: Field -> kind, when the caller has read ``/metadata`` already (the engine
+        then reads it no more); ``None``: the engine reads it for sinks that type columns.
+    :param flatten_references: Store each requested ``<ref>:<field>`` (``defaultBaseline:ID``) in
+        its own column instead of the nested ``<ref>`` object Workfront answers with.
     :param pages_per_partition: Smallest partition in pages. Partitions cost no extra request, so
         the default, 1, reads a window of up to ``max_workers`` pages in one round trip after the count.
     """
@@ -99,9 +103,15 @@ class SyncEngine:
         pages_per_partition: int = 1,
         margin: timedelta = DEFAULT_MARGIN,
         max_wait: timedelta = DEFAULT_MAX_WAIT,
+        field_kinds: Mapping[str, str] | None = None,
+        flatten_references: bool = False,
     ) -> None:
         self.client = client
         self.obj_code = obj_code.upper()
+        self.known_kinds = field_kinds
+        # "<ref>:ID" fields arrive nested ({"ref": {"ID": ...}}); stored flat, each in its own column.
+        self.flattened = [f.split(":", 1) for f in (fields or []) if isinstance(fields, list)
+                          and ":" in f and not f.startswith("DE:")] if flatten_references else []
         self.date_field = date_field or date_field_for(self.obj_code)
         self.filters = check_user_filters(filters, self.date_field)
         self.fields = _with_required(fields, self.date_field)
@@ -150,7 +160,7 @@ class SyncEngine:
         if closing is not None:
             summary.extra["clock"] = closing.as_dict()
         sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
-                             self._field_kinds() if getattr(sink, "uses_metadata", False) else None))
+                             self._kinds_for(sink)))
         log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
 
         if first is not None:
@@ -238,6 +248,12 @@ class SyncEngine:
                  self.obj_code, report.as_dict()["workfront_now"], report.offset_s, window, report.waited_s)
         return report
 
+    def _kinds_for(self, sink: Sink) -> Mapping[str, str] | None:
+        """Field kinds for a sink that types columns: those given, else read from ``/metadata``."""
+        if not getattr(sink, "uses_metadata", False):
+            return None
+        return self.known_kinds if self.known_kinds is not None else self._field_kinds()
+
     def _field_kinds(self) -> dict[str, str] | None:
         """Field kinds from the object's ``/metadata`` (one request per run), or ``None`` if unreadable."""
         read = getattr(self.client, "metadata", None)
@@ -319,6 +335,10 @@ class SyncEngine:
         """Hand one page to the sink (one at a time) and log progress."""
         if not rows:
             return
+        for ref, sub in self.flattened:
+            for row in rows:
+                nested = row.pop(ref, None)
+                row[f"{ref}:{sub}"] = nested.get(sub) if isinstance(nested, dict) else None
         with self._lock:
             summary.upserted += sink.write_page(rows, partition=partition, page=page)
             summary.fetched += len(rows)

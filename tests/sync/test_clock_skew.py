@@ -54,7 +54,7 @@ def warehouse(tmp_path, create_connection_without_db):
     path = tmp_path / "wh.db"
     create_connection_without_db("skew_wh", conn_type="sqlite", host=str(path))
     # Import the SQL providers now: seconds of imports inside a timed scenario would shift it.
-    SqlSink("wf_task", conn_id="skew_wh").hook.get_records("SELECT 1")
+    SqlSink("wf_task", conn_id="skew_wh", column_names="workfront").hook.get_records("SELECT 1")
     return path
 
 
@@ -64,7 +64,7 @@ def client_for(workfront: EmulatorProcess, **overrides) -> WorkfrontClient:
 
 def sync(client: WorkfrontClient, window: SyncWindow, **engine_args):
     return SyncEngine(client, "TASK", ["name"], page_size=40, **engine_args).run(
-        window, SqlSink("wf_task", conn_id="skew_wh"))
+        window, SqlSink("wf_task", conn_id="skew_wh", column_names="workfront"))
 
 
 class Editor(threading.Thread):

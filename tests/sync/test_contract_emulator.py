@@ -99,7 +99,7 @@ def warehouse(request, tmp_path, create_connection_without_db):
     else:
         conn_id = "wf_contract_wh"
         create_connection_without_db(conn_id, conn_type="sqlite", host=str(tmp_path / "wh.db"))
-    return lambda **kw: SqlSink("wf_task", conn_id=conn_id, **kw)
+    return lambda **kw: SqlSink("wf_task", conn_id=conn_id, **kw, column_names="workfront")
 
 
 def make_tasks(ctl: Control, n: int, start: datetime, step: timedelta) -> list[str]:

@@ -276,8 +276,8 @@ def test_into_sqlite_a_rerun_of_the_same_window_changes_nothing(tmp_path, monkey
     wf = FakeWorkfront(page_size=5, max_concurrency=3)
     seed(wf, 33, status="CUR")
     hook = SqliteHook(sqlite_conn_id="wf_engine_wh")
-    first = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook))
-    again = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook))
+    first = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook, column_names="workfront"))
+    again = SyncEngine(wf, "TASK", fields=["name", "status"]).run(W1, SqlSink("wf_task", hook=hook, column_names="workfront"))
     assert (first.upserted, again.upserted, again.fetched) == (33, 0, 33)
     assert hook.get_records("SELECT COUNT(*), COUNT(DISTINCT ID) FROM wf_task") == [(33, 33)]
 
@@ -292,11 +292,11 @@ def test_reconcile_against_a_sqlite_table_streams_ids_in_chunks(tmp_path, monkey
     monkeypatch.setenv("AIRFLOW_CONN_WF_RECON_WH", json.dumps({"conn_type": "sqlite", "host": f"{tmp_path}/wh.db"}))
     wf = FakeWorkfront(page_size=3)
     objs = seed(wf, 17)
-    SyncEngine(wf, "TASK", fields=["name"], deletes="none").run(W1, SqlSink("wf_task", conn_id="wf_recon_wh"))
+    SyncEngine(wf, "TASK", fields=["name"], deletes="none").run(W1, SqlSink("wf_task", conn_id="wf_recon_wh", column_names="workfront"))
     gone = {objs[0]["ID"], objs[8]["ID"], objs[16]["ID"]}
     for i in gone:
         wf.delete("TASK", i, journal=False)
-    sink = SqlSink("wf_task", conn_id="wf_recon_wh")
+    sink = SqlSink("wf_task", conn_id="wf_recon_wh", column_names="workfront")
     s = SyncEngine(wf, "TASK", fields=["name"], deletes="reconcile").run(W2, sink)
     assert s.deleted == 3
     assert {r[0] for r in sink.hook.get_records("SELECT ID FROM wf_task")} == set(wf.objects["TASK"])

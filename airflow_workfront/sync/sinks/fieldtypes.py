@@ -112,7 +112,9 @@ class FieldKinds:
         self.has_metadata = metadata_kinds is not None
         self.date_field = date_field
         # objCode comes back on every object but no /metadata lists it: it is always text.
-        self.known = {**(metadata_kinds or {}), "ID": TEXT, "objCode": TEXT, date_field: TIMESTAMP}
+        self.known = {**(metadata_kinds or {}), "ID": TEXT, "objCode": TEXT}
+        if date_field:  # objects read whole have none
+            self.known[date_field] = TIMESTAMP
         self.what = what
         self._guessed: set[str] = set()
 

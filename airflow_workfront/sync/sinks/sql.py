@@ -69,6 +69,9 @@ class SqlSink(Sink):
     :param create_table: Create the table, its map and missing columns, and widen columns, when
         needed (default True).
     :param mode: ``"upsert"`` (default), ``"soft_delete"`` or ``"history"`` (see the module docstring).
+    :param column_names: How a new table names its columns: ``"snake_case"`` (default:
+        ``last_update_date``, ``de_cost_center``, ``id``) or ``"workfront"`` (``lastUpdateDate``,
+        ``DE_Cost_Center``, ``ID``). A table that exists keeps the names it has.
     """
 
     supports_reconcile = True
@@ -81,6 +84,7 @@ class SqlSink(Sink):
         conn_id: str | None = None,
         create_table: bool = True,
         mode: str = "upsert",
+        column_names: str = "snake_case",
     ) -> None:
         if (hook is None) == (conn_id is None):
             raise ValueError("SqlSink needs exactly one of hook= or conn_id=")
@@ -97,7 +101,7 @@ class SqlSink(Sink):
         self.create_table = create_table
         self.mode = check_mode(mode)
         self.dialect = _dialect(hook)
-        self.schema = SqlSchema(hook, table, self.dialect, self.mode, create_table)
+        self.schema = SqlSchema(hook, table, self.dialect, self.mode, create_table, naming=column_names)
         self._kinds: FieldKinds | None = None
         self._target: SyncTarget | None = None
         self._conn: Any = None
@@ -136,17 +140,19 @@ class SqlSink(Sink):
             values = source
         else:
             values = "VALUES " + ", ".join(["(" + ", ".join(ph for _ in everything) + ")"] * rows)
-        t, d = self.qualified_table, quote(self.date_column)
+        t, i = self.qualified_table, quote(self.schema.id_column)
         history = self.mode == "history"
-        key = f'"ID", {quote(VALID_FROM)}' if history else '"ID"'
-        others = [c for c in columns if c != "ID"]
+        key = f"{i}, {quote(VALID_FROM)}" if history else i
+        others = [c for c in columns if c != self.schema.id_column]
         distinct = "IS NOT" if self.dialect == "sqlite" else "IS DISTINCT FROM"
         changed = " OR ".join(f"{t}.{quote(c)} {distinct} excluded.{quote(c)}" for c in others) or "FALSE"
         # A version replaces a row only when it is newer, or as new and different; in history mode the
         # key holds the version, so only a difference counts.
-        when = f"({changed})" if history else (
-            f"{t}.{d} IS NULL OR excluded.{d} > {t}.{d} OR (excluded.{d} = {t}.{d} AND ({changed}))"
-        )
+        if history or self._target is None or not self._target.date_field:
+            when = f"({changed})"  # objects read whole, without a date: any difference is newer
+        else:
+            d = quote(self.date_column)
+            when = f"{t}.{d} IS NULL OR excluded.{d} > {t}.{d} OR (excluded.{d} = {t}.{d} AND ({changed}))"
         sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in [*others, *bookkeeping] if c != VALID_FROM)
         return f"INSERT INTO {t} ({cols}) {values} ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {when}"
 
@@ -159,22 +165,22 @@ class SqlSink(Sink):
         with ``lead()`` in one ordered pass over the IDs' versions (the primary key's order); SQLite
         takes ``n_ids`` placeholders and looks the successor up per open version.
         """
-        t, ph = self.qualified_table, self.hook.placeholder
+        t, ph, i = self.qualified_table, self.hook.placeholder, quote(self.schema.id_column)
         vf, vt, cur = quote(VALID_FROM), quote(VALID_TO), quote(CURRENT)
         if self.dialect == "postgres":
             versions = (
-                f'SELECT "ID", {vf}, {cur}, lead({vf}) OVER (PARTITION BY "ID" ORDER BY {vf}) AS next_from '
-                f'FROM {t} WHERE "ID" = ANY(CAST({ph} AS TEXT[]))'
+                f"SELECT {i}, {vf}, {cur}, lead({vf}) OVER (PARTITION BY {i} ORDER BY {vf}) AS next_from "
+                f"FROM {t} WHERE {i} = ANY(CAST({ph} AS TEXT[]))"
             )
             return (
                 f"UPDATE {t} SET {vt} = v.next_from, {cur} = FALSE FROM ({versions}) AS v "
                 f"WHERE v.next_from IS NOT NULL AND ({t}.{vt} IS NULL OR {t}.{vt} > v.next_from) "
-                f'AND {t}."ID" = v."ID" AND {t}.{vf} = v.{vf}'
+                f"AND {t}.{i} = v.{i} AND {t}.{vf} = v.{vf}"
             )
-        later = f'FROM {t} AS n WHERE n."ID" = {t}."ID" AND n.{vf} > {t}.{vf}'
+        later = f"FROM {t} AS n WHERE n.{i} = {t}.{i} AND n.{vf} > {t}.{vf}"
         return (
             f"UPDATE {t} SET {vt} = (SELECT MIN(n.{vf}) {later}), {cur} = FALSE "
-            f'WHERE {t}."ID" IN ({", ".join([ph] * n_ids)}) AND EXISTS (SELECT 1 {later}) '
+            f'WHERE {t}.{i} IN ({", ".join([ph] * n_ids)}) AND EXISTS (SELECT 1 {later}) '
             f"AND ({t}.{vt} IS NULL OR {t}.{vt} > (SELECT MIN(n.{vf}) {later}))"
         )
 
@@ -190,7 +196,8 @@ class SqlSink(Sink):
         """The columns of the fields in ``records`` (``ID`` and the date first), mapping new fields."""
         assert self._target is not None and self._kinds is not None, "open() first"
         seen = set().union(*records)  # every record's keys, gathered in C
-        fields = list(dict.fromkeys(["ID", self._target.date_field, *records[0], *sorted(seen - records[0].keys())]))
+        key = ["ID", self._target.date_field] if self._target.date_field else ["ID"]
+        fields = list(dict.fromkeys([*key, *records[0], *sorted(seen - records[0].keys())]))
         new = [f for f in fields if f not in self.schema.columns]
         if new:
             self.schema.ensure(self._kinds.for_page(new, records))
@@ -319,25 +326,25 @@ class SqlSink(Sink):
         if not ids:
             return 0
         now = iso_ms(datetime.now(timezone.utc))
-        t, ph = self.qualified_table, self.hook.placeholder
+        t, ph, key = self.qualified_table, self.hook.placeholder, quote(self.schema.id_column)
         removed = 0
         with self._transaction() as cur:
             for i in range(0, len(ids), _DELETE_CHUNK):
                 chunk = list(ids[i : i + _DELETE_CHUNK])
                 marks = ", ".join(ph for _ in chunk)
                 if self.mode == "upsert":
-                    cur.execute(f'DELETE FROM {t} WHERE "ID" IN ({marks})', chunk)
+                    cur.execute(f"DELETE FROM {t} WHERE {key} IN ({marks})", chunk)
                 elif self.mode == "soft_delete":
                     cur.execute(
                         f"UPDATE {t} SET {quote(DELETED)} = TRUE, {quote(DELETED_AT)} = {ph}, "
-                        f'{quote(SYNCED_AT)} = {ph} WHERE "ID" IN ({marks}) AND NOT {quote(DELETED)}',
+                        f"{quote(SYNCED_AT)} = {ph} WHERE {key} IN ({marks}) AND NOT {quote(DELETED)}",
                         [now, now, *chunk],
                     )
                 else:
                     cur.execute(
                         f"UPDATE {t} SET {quote(VALID_TO)} = {ph}, {quote(CURRENT)} = FALSE, "
                         f"{quote(DELETED)} = TRUE, {quote(SYNCED_AT)} = {ph} "
-                        f'WHERE "ID" IN ({marks}) AND {quote(CURRENT)}',
+                        f"WHERE {key} IN ({marks}) AND {quote(CURRENT)}",
                         [now, now, *chunk],
                     )
                 removed += max(cur.rowcount, 0)
@@ -346,13 +353,13 @@ class SqlSink(Sink):
     def iter_ids(self) -> Iterator[str]:
         """Yield the IDs of live objects ascending (byte order), in chunks so deletes may run in between."""
         collate = ' COLLATE "C"' if self.dialect == "postgres" else ""
-        live = {"upsert": "", "soft_delete": f"NOT {quote(DELETED)}", "history": quote(CURRENT)}[self.mode]
+        live, i = self.live_condition(), quote(self.schema.id_column)
         last: str | None = None
         while True:
-            where = [c for c in (live, f'"ID"{collate} > {self.hook.placeholder}' if last is not None else "") if c]
+            where = [c for c in (live, f"{i}{collate} > {self.hook.placeholder}" if last is not None else "") if c]
             sql = (
-                f'SELECT "ID" FROM {self.qualified_table} {"WHERE " + " AND ".join(where) if where else ""} '
-                f'ORDER BY "ID"{collate} LIMIT {_ID_CHUNK}'
+                f'SELECT {i} FROM {self.qualified_table} {"WHERE " + " AND ".join(where) if where else ""} '
+                f"ORDER BY {i}{collate} LIMIT {_ID_CHUNK}"
             )
             rows = self.hook.get_records(sql, parameters=[last] if last is not None else None)
             for (obj_id,) in rows:
@@ -360,6 +367,16 @@ class SqlSink(Sink):
             if len(rows) < _ID_CHUNK:
                 return
             last = rows[-1][0]
+
+    def live_condition(self) -> str:
+        """The SQL condition of rows that hold a live object ('' in upsert mode: every row)."""
+        return {"upsert": "", "soft_delete": f"NOT {quote(DELETED)}", "history": quote(CURRENT)}[self.mode]
+
+    def live_count(self) -> int:
+        """How many live objects the table holds (rows in upsert mode; not deleted; current versions)."""
+        live = self.live_condition()
+        sql = f"SELECT COUNT(*) FROM {self.qualified_table}" + (f" WHERE {live}" if live else "")
+        return int(self.hook.get_records(sql)[0][0])
 
     def close(self, summary: SyncSummary) -> None:
         """Close the run's connection (the table and its map exist from :meth:`open` on)."""

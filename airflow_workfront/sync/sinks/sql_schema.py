@@ -21,7 +21,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from airflow_workfront.sync.sinks.base import CURRENT, DELETED, DELETED_AT, SYNCED_AT, VALID_FROM, VALID_TO
-from airflow_workfront.sync.sinks.columns import Column, ColumnMap, plain_name
+from airflow_workfront.sync.sinks.columns import (
+    SNAKE_CASE,
+    WORKFRONT,
+    Column,
+    ColumnMap,
+    check_naming,
+    plain_name,
+)
 from airflow_workfront.sync.sinks.fieldtypes import (
     BOOLEAN,
     INTEGER,
@@ -79,14 +86,16 @@ def kind_of_declared(declared: str) -> str:
 class SqlSchema:
     """The table ``table`` and its column map, for one run of :class:`~airflow_workfront.sync.sinks.sql.SqlSink`."""
 
-    def __init__(self, hook: Any, table: str, dialect: str, mode: str, create_table: bool) -> None:
+    def __init__(self, hook: Any, table: str, dialect: str, mode: str, create_table: bool,
+                 naming: str = WORKFRONT) -> None:
         self.hook = hook
         self.table = table
         self.dialect = dialect
         self.mode = mode
         self.create_table = create_table
+        self.naming = check_naming(naming)  # for a new table; an existing one keeps its own style
         self.map_table = table + MAP_SUFFIX
-        self.columns = ColumnMap(reserved=ALL_BOOKKEEPING)
+        self.columns = ColumnMap(reserved=ALL_BOOKKEEPING, style=self.naming)
         self.table_columns: dict[str, str] = {}  # existing column -> declared type
         self._map_stored = False
 
@@ -113,15 +122,28 @@ class SqlSchema:
         if existing is not None:
             self._check_mode(existing)
         mapped = self.declared_columns(self.map_table) is not None
-        self.columns = self._read_map() if mapped else ColumnMap(reserved=ALL_BOOKKEEPING)
+        # A new table takes the style asked for; an existing one keeps the style it was made in,
+        # which its ID column tells ("id" in snake_case), so names never change afterwards.
+        style = self.naming if existing is None else WORKFRONT
+        self.columns = self._read_map() if mapped else ColumnMap(reserved=ALL_BOOKKEEPING, style=style)
         self._map_stored = mapped
         if existing is None or not mapped or set(BOOKKEEPING[self.mode]) - set(existing or {}):
             self._create(existing, kinds)
         self.table_columns = self.declared_columns(self.table) or {}
         for column in list(self.columns):
             self._widen_if_needed(column, kinds.metadata_kind(column.field))
-        self.ensure({"ID": TEXT, kinds.date_field: TIMESTAMP})
+        self.ensure(self._key_kinds(kinds))
         return self.columns
+
+    @staticmethod
+    def _key_kinds(kinds: FieldKinds) -> dict[str, str]:
+        """``ID`` and the window's date (none for objects read whole, without a date)."""
+        return {"ID": TEXT, **({kinds.date_field: TIMESTAMP} if kinds.date_field else {})}
+
+    @property
+    def id_column(self) -> str:
+        """The name of the column that holds ``ID`` (``ID`` or ``id``, by the table's style)."""
+        return self.columns["ID"].name if "ID" in self.columns else ("id" if self.columns.style == SNAKE_CASE else "ID")
 
     def _check_mode(self, existing: Mapping[str, str]) -> None:
         history_table = VALID_FROM in existing
@@ -163,12 +185,13 @@ class SqlSchema:
             return  # a table the user manages: the map lives in memory for the run
         statements: list[tuple[str, list[Any] | None]] = []
         if existing is None:
-            key = self._name_fields({"ID": TEXT, kinds.date_field: TIMESTAMP}, {})
-            defs = [f'"ID" {self._type(TEXT)} NOT NULL'] + [
+            key = self._name_fields(self._key_kinds(kinds), {})
+            id_column = quote(self.id_column)
+            defs = [f"{id_column} {self._type(TEXT)} NOT NULL"] + [
                 f"{quote(c.name)} {self._type(c.kind)}" for c in key if c.field != "ID"
             ]
             defs += [f"{quote(name)} {self._type(kind)}{extra}" for name, kind, extra in BOOKKEEPING[self.mode]]
-            pk = '"ID", ' + quote(VALID_FROM) if self.mode == "history" else '"ID"'
+            pk = f"{id_column}, {quote(VALID_FROM)}" if self.mode == "history" else id_column
             statements.append(
                 (f"CREATE TABLE IF NOT EXISTS {qualified(self.table)} ({', '.join(defs)}, PRIMARY KEY ({pk}))", None)
             )
@@ -208,7 +231,7 @@ class SqlSchema:
         free = {c.lower(): (c, t) for c, t in existing.items() if c.lower() not in claimed_names}
         claimed = []
         for field in sorted(f for f in kinds if f not in self.columns):
-            hit = free.pop(plain_name(field).lower(), None)
+            hit = free.pop(plain_name(field, self.columns.style).lower(), None)
             if hit is not None:
                 column = Column(field, hit[0], kind_of_declared(hit[1]))
                 self.columns.replace(column)
@@ -235,7 +258,9 @@ class SqlSchema:
 
     def _read_map(self) -> ColumnMap:
         rows = self.hook.get_records(f"SELECT field, column_name, kind FROM {qualified(self.map_table)}")
-        return ColumnMap((Column(*r) for r in rows), reserved=ALL_BOOKKEEPING)
+        columns = [Column(*r) for r in rows]
+        style = SNAKE_CASE if any(c.field == "ID" and c.name == "id" for c in columns) else WORKFRONT
+        return ColumnMap(columns, reserved=ALL_BOOKKEEPING, style=style)
 
     def _add(self, kinds: Mapping[str, str]) -> list[Column]:
         new = {f: k for f, k in kinds.items() if f not in self.columns}

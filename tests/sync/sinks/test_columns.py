@@ -29,3 +29,18 @@ def test_a_map_never_renames_and_avoids_reserved_names():
     columns.add_fields({"DE:Cost Center": "number", "DE:Cost-Center": "json"})
     assert columns["DE:Cost-Center"].name == "DE_Cost_Center" and columns["DE:Cost-Center"].kind == "text"
     assert columns["DE:Cost Center"].name.startswith("DE_Cost_Center_")
+
+
+def test_snake_case_names_are_what_analysts_type():
+    from airflow_workfront.sync.sinks.columns import SNAKE_CASE, snake_case
+
+    cases = {"lastUpdateDate": "last_update_date", "DE:Cost Center": "de_cost_center", "projectID": "project_id",
+             "ID": "id", "URL": "url", "URLPath": "url_path", "approvalProcess:ID": "approval_process_id",
+             "numberOpenOpTasks": "number_open_op_tasks", "DE:Budget 2026": "de_budget_2026",
+             "accessorIDs": "accessor_ids", "auditUserIDs": "audit_user_ids", "IDs": "ids"}
+    assert {field: snake_case(field) for field in cases} == cases
+    assert plain_name("_wf_synced_at", SNAKE_CASE) == "wf_synced_at"  # never a bookkeeping column
+    # two fields that meet in snake_case still get a column each
+    names = name_new_fields(["DE:costCenter", "DE:Cost Center"], taken=["id"], style=SNAKE_CASE)
+    assert names["DE:Cost Center"] == "de_cost_center"
+    assert names["DE:costCenter"].startswith("de_cost_center_") and len(set(names.values())) == 2

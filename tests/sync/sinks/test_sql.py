@@ -27,7 +27,7 @@ def sqlite_sink(tmp_path, monkeypatch):
     monkeypatch.setenv("AIRFLOW_CONN_WF_TEST_WAREHOUSE", json.dumps(conn))
 
     def make(table: str = "wf_task") -> SqlSink:
-        sink = SqlSink(table, conn_id="wf_test_warehouse")
+        sink = SqlSink(table, conn_id="wf_test_warehouse", column_names="workfront")
         sink.open(TARGET)
         return sink
 
@@ -112,7 +112,7 @@ def test_empty_run_still_creates_the_table(sqlite_sink):
 def test_existing_table_without_the_column_and_create_table_false_is_a_clear_error(sqlite_sink):
     sink = sqlite_sink()
     sink.write_page([{"ID": "a", "lastUpdateDate": ts(1), "name": "n"}], partition=0, page=0)
-    strict = SqlSink("wf_task", hook=sink.hook, create_table=False)
+    strict = SqlSink("wf_task", hook=sink.hook, create_table=False, column_names="workfront")
     strict.open(TARGET)
     with pytest.raises(RuntimeError, match=r"lacks columns \['status'\]"):
         strict.write_page([{"ID": "a", "lastUpdateDate": ts(1), "name": "n", "status": "CUR"}], partition=0, page=0)
@@ -120,11 +120,11 @@ def test_existing_table_without_the_column_and_create_table_false_is_a_clear_err
 
 def test_needs_a_dbapi_hook():
     with pytest.raises(ValueError, match="exactly one"):
-        SqlSink("t")
+        SqlSink("t", column_names="workfront")
 
 
 def test_postgres_statement_uses_is_distinct_from_and_excluded(postgres_conn_id):
-    sink = SqlSink("wf_task", conn_id=postgres_conn_id)
+    sink = SqlSink("wf_task", conn_id=postgres_conn_id, column_names="workfront")
     sink.open(TARGET)
     sql = sink.upsert_sql(["ID", "lastUpdateDate", "name"])
     assert sql.startswith('INSERT INTO "wf_task" ("ID", "lastUpdateDate", "name") VALUES (%s, %s, %s) ')
@@ -133,7 +133,7 @@ def test_postgres_statement_uses_is_distinct_from_and_excluded(postgres_conn_id)
 
 
 def test_postgres_upserts(postgres_conn_id):
-    sink = SqlSink("wf_sync_test_task", conn_id=postgres_conn_id)
+    sink = SqlSink("wf_sync_test_task", conn_id=postgres_conn_id, column_names="workfront")
     sink.open(TARGET)
     page = [{"ID": f"id{i}", "lastUpdateDate": ts(i), "name": f"n{i}", "project": {"ID": "p"}} for i in range(4)]
     assert sink.write_page(page, partition=0, page=0) == 4
@@ -156,7 +156,7 @@ def db(request, tmp_path, create_connection_without_db):
 
 
 def open_sink(conn_id, kinds=None, table="wf_task", mode="upsert", window=W, **kw):
-    sink = SqlSink(table, conn_id=conn_id, mode=mode, **kw)
+    sink = SqlSink(table, conn_id=conn_id, mode=mode, **kw, column_names="workfront")
     sink.open(SyncTarget("TASK", ("*",), "lastUpdateDate", window, kinds))
     return sink
 
@@ -288,11 +288,11 @@ def test_a_table_keeps_its_mode(db):
     with pytest.raises(ValueError, match="written in upsert/soft_delete mode and cannot be written in mode 'history'"):
         open_sink(db, mode="history")
     with pytest.raises(ValueError, match="mode must be one of"):
-        SqlSink("wf_task", conn_id=db, mode="scd2")
+        SqlSink("wf_task", conn_id=db, mode="scd2", column_names="workfront")
 
 
 def test_a_table_from_before_the_column_map_is_adopted(db):
-    hook = SqlSink("wf_old", conn_id=db).hook
+    hook = SqlSink("wf_old", conn_id=db, column_names="workfront").hook
     hook.run('CREATE TABLE wf_old ("ID" TEXT NOT NULL PRIMARY KEY, "lastUpdateDate" TEXT, "DE_Cost_Center" TEXT)')
     hook.run("INSERT INTO wf_old VALUES ('a', '2026-03-01T00:01:00.000Z', 'old')")
     sink = open_sink(db, table="wf_old")
@@ -372,3 +372,33 @@ def test_history_closes_open_versions_at_their_successor_within_a_page_and_when_
     # where v20 starts: the spans tile time, so a point-in-time query finds one version.
     assert ends == [("a", "v10", "06:20", False), ("a", "v20", "06:30", False), ("a", "v30", None, True),
                     ("b", "b10", None, True)]
+
+
+# -- column naming: snake_case for new tables, existing tables keep theirs -------------------
+
+def test_a_new_table_names_its_columns_in_snake_case_and_keeps_them(db):
+    sink = SqlSink("wf_snake", conn_id=db)
+    sink.open(SyncTarget("TASK", ("*",), "lastUpdateDate", W, {"DE:Cost Center": "text", "projectID": "text"}))
+    sink.write_page([{"ID": "a", "lastUpdateDate": ts(1), "projectID": "p1", "DE:Cost Center": "CC"}],
+                    partition=0, page=0)
+    assert column_map(sink) == {"ID": "id", "lastUpdateDate": "last_update_date", "projectID": "project_id",
+                                "DE:Cost Center": "de_cost_center"}
+    # plain SQL, no quoting, in both databases
+    assert sink.hook.get_records("SELECT id, project_id, de_cost_center FROM wf_snake") == [("a", "p1", "CC")]
+    # a later run asking for Workfront's names, and with a new field, keeps the table's style
+    again = SqlSink("wf_snake", conn_id=db, column_names="workfront")
+    again.open(SyncTarget("TASK", ("*",), "lastUpdateDate", W, None))
+    again.write_page([{"ID": "a", "lastUpdateDate": ts(2), "percentComplete": 50}], partition=0, page=0)
+    assert column_map(again)["percentComplete"] == "percent_complete"
+    assert again.delete(["a"], batch=0) == 1
+
+
+def test_a_table_made_with_workfront_names_keeps_them_when_snake_case_is_asked(db):
+    old = open_sink(db, table="wf_old_names")  # column_names="workfront"
+    old.write_page([{"ID": "a", "lastUpdateDate": ts(1), "name": "n"}], partition=0, page=0)
+    later = SqlSink("wf_old_names", conn_id=db)  # the default, snake_case
+    later.open(SyncTarget("TASK", ("*",), "lastUpdateDate", W, None))
+    later.write_page([{"ID": "b", "lastUpdateDate": ts(2), "name": "m", "plannedCost": 1.5}], partition=0, page=0)
+    assert column_map(later) == {"ID": "ID", "lastUpdateDate": "lastUpdateDate", "name": "name",
+                                 "plannedCost": "plannedCost"}
+    assert list(later.iter_ids()) == ["a", "b"] and later.live_count() == 2

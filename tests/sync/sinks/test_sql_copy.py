@@ -43,7 +43,7 @@ def test_a_value_holding_nul_is_refused_with_its_field_named():
 
 def pg_sink_through(driver: str, conn_id: str, table: str = "wf_copy", mode: str = "upsert") -> SqlSink:
     """An open sink on the real PostgreSQL whose connections come from ``driver`` (psycopg 3 or psycopg2)."""
-    sink = SqlSink(table, conn_id=conn_id, mode=mode)
+    sink = SqlSink(table, conn_id=conn_id, mode=mode, column_names="workfront")
     if driver == "psycopg2":
         psycopg2 = pytest.importorskip("psycopg2")
         uri = os.environ[f"AIRFLOW_CONN_{conn_id.upper()}"]

@@ -1,0 +1,149 @@
+"""``WorkfrontMirror``: the whole of Workfront in a warehouse, from one declaration.
+
+A :class:`~airflow.sdk.TaskGroup` with one sync task per object type (the way astronomer-cosmos's
+``DbtTaskGroup`` turns a dbt project into tasks). Task IDs are fixed when the DAG is parsed, and
+parsing asks Workfront nothing: each task finds its type's fields, custom fields included, when it
+runs (:mod:`~airflow_workfront.sync.discovery`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from airflow.sdk import TaskGroup
+
+from airflow_workfront.mirror.objects import (
+    DEFAULT_OBJECTS,
+    JOURNALED,
+    MirrorObject,
+    mirror_object,
+    table_name,
+)
+
+#: Pool slots of a task by the size of its type: big types read partitions in parallel; with a
+#: 10-slot pool, two big types and two small ones can run at once, and no big one takes it all.
+BIG_SLOTS, SMALL_SLOTS = 4, 1
+
+
+class WorkfrontMirror(TaskGroup):
+    """Every object type of a Workfront tenant, each in its own table (or folder), kept exact.
+
+    Each task is a :class:`~airflow_workfront.operators.sync.WorkfrontToSqlOperator` (or
+    ``WorkfrontToObjectStorageOperator`` with ``path``) with ``fields="all"``: every field of the
+    type's ``/metadata``, each reference's ID, and every custom field as a typed column, found at
+    run time. Tables are named ``f"{table_prefix}{obj_code.lower()}"`` with snake_case columns.
+
+    :param group_id: The group's ID; task IDs are ``<group_id>.<obj_code lower>`` (``workfront.task``).
+    :param sql_conn_id: A common-sql connection to write tables into. Give this or ``path``.
+    :param path: An object-storage base path (``ObjectStoragePath`` or ``"s3://conn@bucket/prefix"``)
+        to write files under instead of tables.
+    :param objects: Object codes to copy (default: :data:`~airflow_workfront.mirror.objects.DEFAULT_OBJECTS`).
+    :param table_prefix: Table name prefix (default ``wf_``).
+    :param mode: ``"upsert"`` (default), ``"soft_delete"`` or ``"history"``. Types without a date
+        field (teams) cannot be dated per version and keep ``soft_delete`` in history mode.
+    :param workfront_conn_id: The Workfront connection (default ``workfront_default``).
+    :param column_names: ``"snake_case"`` (default) or ``"workfront"`` for new tables.
+    :param on_count_mismatch: After each type, Workfront's count and the table's live rows are
+        compared; ``"warn"`` (default) logs a difference nothing explains, ``"fail"`` fails the task.
+    :param pool: The pool every task runs in (default ``workfront_api``): with 10 slots, the
+        group never has more than 10 requests in flight, whatever the number of workers.
+    :param pool_slots: Slots per task, by object code (default 4 for big types, 1 for the rest).
+    :param initial_start: Where each table's first run starts (default: the beginning: everything).
+    :param storage_conn_id: Connection for ``path`` when it names none.
+    :param task_kwargs: Extra arguments for every task (``retries``, ``max_wait``...).
+    :param kwargs: Passed to ``TaskGroup`` (``tooltip``, ``default_args``...).
+    """
+
+    def __init__(
+        self,
+        *,
+        group_id: str = "workfront",
+        sql_conn_id: str | None = None,
+        path: Any = None,
+        objects: Sequence[str] | None = None,
+        table_prefix: str = "wf_",
+        mode: str = "upsert",
+        workfront_conn_id: str = "workfront_default",
+        column_names: str = "snake_case",
+        on_count_mismatch: str = "warn",
+        pool: str = "workfront_api",
+        pool_slots: Mapping[str, int] | None = None,
+        initial_start: datetime | str | None = None,
+        storage_conn_id: str | None = None,
+        task_kwargs: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if (sql_conn_id is None) == (path is None):
+            raise ValueError(f"WorkfrontMirror {group_id!r}: give exactly one of sql_conn_id= (tables) or path= (files)")
+        codes = _object_codes(group_id, objects)
+        kwargs.setdefault("tooltip", f"Workfront mirror: {len(codes)} object types")
+        super().__init__(group_id=group_id, **kwargs)
+        self.object_codes = codes
+        self.table_prefix = table_prefix
+        self.sql_conn_id = sql_conn_id
+        self.path = path
+        slots = {k.upper(): v for k, v in (pool_slots or {}).items()}
+        with self:
+            for code in codes:
+                self._add_task(mirror_object(code), codes, slots, mode, workfront_conn_id, column_names,
+                               on_count_mismatch, pool, initial_start, storage_conn_id, dict(task_kwargs or {}))
+
+    def _add_task(self, obj: MirrorObject, codes: Sequence[str], slots: Mapping[str, int], mode: str,
+                  workfront_conn_id: str, column_names: str, on_count_mismatch: str, pool: str,
+                  initial_start: Any, storage_conn_id: str | None, extra: dict[str, Any]) -> None:
+        """One sync task for ``obj``."""
+        from airflow_workfront.operators.sync import (
+            ALL_FIELDS,
+            WorkfrontToObjectStorageOperator,
+            WorkfrontToSqlOperator,
+        )
+
+        common: dict[str, Any] = dict(
+            task_id=obj.code.lower(), obj_code=obj.code, fields=ALL_FIELDS, workfront_conn_id=workfront_conn_id,
+            pool=pool, pool_slots=slots.get(obj.code, BIG_SLOTS if obj.big else SMALL_SLOTS),
+            initial_start=initial_start, event_obj_codes=self.event_codes_for(obj.code, codes),
+            mode=_mode_for(obj.code, mode), doc_md=f"Copies Workfront **{obj.name}** (`{obj.code}`).",
+        )
+        common.update(extra)
+        if self.sql_conn_id is not None:
+            deletes = "journal" if obj.journaled_deletes else ("none" if obj.code == "JRNLE" else "reconcile")
+            WorkfrontToSqlOperator(table=table_name(self.table_prefix, obj.code), sql_conn_id=self.sql_conn_id,
+                                   column_names=column_names, deletes=deletes, check_counts=True,
+                                   on_count_mismatch=on_count_mismatch, **common)
+        else:
+            deletes = "journal" if obj.journaled_deletes else "none"
+            WorkfrontToObjectStorageOperator(path=self.path, storage_conn_id=storage_conn_id, deletes=deletes,
+                                             **common)
+
+    @staticmethod
+    def event_codes_for(code: str, codes: Sequence[str]) -> list[str]:
+        """The object codes whose Workfront events make ``code``'s task read in an event-started run:
+        its own, and for the journal every journaled type of the mirror (their changes add entries)."""
+        if code == "JRNLE":
+            return sorted({c for c in codes if c in JOURNALED} | {"JRNLE"})
+        return [code]
+
+    def tables(self) -> dict[str, str]:
+        """Object code -> the table (or folder name) it is copied into."""
+        return {code: table_name(self.table_prefix, code) for code in self.object_codes}
+
+
+def _object_codes(group_id: str, objects: Sequence[str] | None) -> list[str]:
+    """The object codes to copy, upper-case, each once, in the given order."""
+    if objects is None:
+        return list(DEFAULT_OBJECTS)
+    if isinstance(objects, str):
+        raise ValueError(f"WorkfrontMirror {group_id!r}: objects must be a list of object codes, got the string "
+                         f"{objects!r}")
+    codes = list(dict.fromkeys(str(o).strip().upper() for o in objects))
+    if not codes or not all(c.isalnum() for c in codes):
+        raise ValueError(f"WorkfrontMirror {group_id!r}: objects must be Workfront object codes such as "
+                         f"['PROJ', 'TASK'], got {list(objects)!r}")
+    return codes
+
+
+def _mode_for(code: str, mode: str) -> str:
+    """History mode dates versions by their date field; teams have none and keep soft deletes."""
+    return "soft_delete" if mode == "history" and code == "TEAMOB" else mode
