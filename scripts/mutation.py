@@ -51,6 +51,7 @@ class ModuleResult:
     tests: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
     survivors: dict[str, str] = field(default_factory=dict)  # mutant name -> its diff
+    untested: dict[str, int] = field(default_factory=dict)  # function no selected test reaches -> its mutants
     seconds: float = 0.0
 
     @property
@@ -100,6 +101,9 @@ def run_module(module: str, tests: tuple[str, ...], children: int, verbose: bool
                                  text=True, check=True).stdout
         for name, status in re.findall(r"^\s*(\S+): (.+)$", listing, flags=re.M):
             result.counts[status] = result.counts.get(status, 0) + 1
+            if status == "no tests":
+                function = short_name(name).split(" #")[0]
+                result.untested[function] = result.untested.get(function, 0) + 1
             if status == "survived":
                 shown = subprocess.run([mutmut, "show", name], cwd=work, env=env, capture_output=True,
                                        text=True, check=True).stdout
@@ -135,6 +139,10 @@ def report(results: list[ModuleResult], command: str) -> str:
         lines.append(f"| `{r.module}` | {tests} | {r.total} | {r.counts.get('killed', 0)} | "
                      f"{r.counts.get('survived', 0)} | {r.counts.get('timeout', 0)} | {r.counts.get('no tests', 0)} | "
                      f"{r.seconds / 60:.1f} |")
+    for r in results:
+        if r.untested:
+            reached = ", ".join(f"`{function}` ({count})" for function, count in sorted(r.untested.items()))
+            lines += ["", f"Not reached by the tests next to `{r.module}` (mutants per function): {reached}."]
     survivors = [(r.module, name, diff) for r in results for name, diff in r.survivors.items()]
     lines += ["", f"Surviving mutants: {len(survivors)}."]
     if survivors:

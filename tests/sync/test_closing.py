@@ -233,3 +233,28 @@ def test_a_clock_counts_as_stalled_below_half_the_time_waited_with_a_second_of_s
         assert err.value.window_end == NOW
     else:
         assert clocks.close(NOW).waited_s > 16.0
+
+
+def test_the_refusals_say_what_to_do_word_for_word():
+    with pytest.raises(WindowNotClosedError) as err:
+        Clocks(offset_s=0).close(NOW + timedelta(hours=1))
+    assert str(err.value) == (
+        "TASK window [a, b) cannot be read yet: Workfront's clock says 2026-03-02T10:00:00.000Z, this machine's "
+        "says 2026-03-02T10:00:00.000Z (Workfront is 0 s ahead of this machine's), and the window ends at "
+        "2026-03-02T11:00:00.000Z. Workfront stamps changes with its own clock, so the window is complete only "
+        "once that clock passes 2026-03-02T11:00:05.000Z (the end plus a 5 s margin), which is more than the "
+        "360 s this run may wait. Run this window after it has ended (a data interval that is over, or a "
+        "window_end in the past); if the clocks disagree by more than a few minutes, fix the clock that is "
+        "wrong (NTP), or raise max_wait.")
+    with pytest.raises(WindowNotClosedError) as err:
+        Clocks(offset_s=-10, frozen=True).close(NOW)
+    assert str(err.value) == (
+        "TASK window [a, b): Workfront's clock did not advance while the sync waited 16.0 s (it went from "
+        "2026-03-02T09:59:50.000Z to 2026-03-02T09:59:50.000Z), so the window cannot close. Check the Workfront "
+        "host's clock (a frozen test emulator needs its clock set past the window end).")
+
+
+def test_the_closing_report_for_the_run_summary():
+    report = Clocks(offset_s=-10).close(NOW)
+    assert report.as_dict() == {"workfront_now": "2026-03-02T10:00:06.000Z", "offset_s": -10.0, "waited_s": 16.0,
+                                "requests": 2}

@@ -2,7 +2,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from airflow_workfront.sync.keyset import Key, KeyRange, build_filters, check_user_filters, sort_spec
+from airflow_workfront.sync.keyset import (
+    Key,
+    KeyRange,
+    build_filters,
+    check_user_filters,
+    record_key,
+    sort_spec,
+)
 
 UTC = timezone.utc
 S = datetime(2026, 3, 1, 0, tzinfo=UTC)
@@ -130,3 +137,28 @@ def test_plain_user_filters_pass_and_are_copied():
 
 def test_sort_is_date_then_id():
     assert sort_spec("entryDate") == [("entryDate", "asc"), ("ID", "asc")]
+
+
+def test_a_records_key_is_its_utc_date_to_the_millisecond_then_its_id():
+    assert record_key({"ID": "abc", D: "2026-03-01T00:05:00:123-0700"}, D) == Key(
+        datetime(2026, 3, 1, 7, 5, 0, 123000, tzinfo=UTC), "abc")
+    assert record_key({"ID": 42, D: "2026-03-01T00:05:00.123456Z"}, D) == Key(
+        datetime(2026, 3, 1, 0, 5, 0, 123000, tzinfo=UTC), "42")  # cut to the millisecond; the ID as text
+    local = datetime(2026, 3, 1, 0, 5, 0, 999999, tzinfo=timezone(timedelta(hours=-7)))
+    assert record_key({"ID": "a", D: local}, D) == Key(datetime(2026, 3, 1, 7, 5, 0, 999000, tzinfo=UTC), "a")
+    assert record_key({"ID": "a", "entryDate": "2026-03-01T00:05:00.000Z"}, "entryDate").date == S + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("record", [{"ID": "abc"}, {D: "2026-03-01T00:05:00.000Z"}, {"ID": None, D: None}, {}])
+def test_a_record_without_its_date_or_id_is_named_in_the_error(record):
+    with pytest.raises(ValueError, match=f"has no '{D}' or 'ID'; the sync needs both to page") as err:
+        record_key(record, D)
+    assert str(err.value).startswith(f"record {record.get('ID') or record!r} ")
+
+
+def test_resuming_and_bounding_a_range_set_only_their_own_end():
+    r = KeyRange(S, E)
+    k, u = Key(S + MS, "a"), Key(E - MS, "z")
+    assert r.resume_after(k) == KeyRange(S, E, after=k, upto=None)
+    assert r.bounded_by(u) == KeyRange(S, E, after=None, upto=u)
+    assert r.resume_after(k).bounded_by(u) == KeyRange(S, E, after=k, upto=u)

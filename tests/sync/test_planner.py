@@ -123,3 +123,8 @@ def test_two_row_pages_still_split_into_partitions():
 def test_a_cut_equal_to_the_previous_one_is_dropped():
     bounds = _settle_all({1: None, 2: _key(10), 3: _key(10), 4: _key(20)})
     assert bounds == {1: (None, _key(10)), 2: (_key(10), _key(20)), 3: None, 4: (_key(20), None)}
+
+
+def test_pages_of_two_rows_with_one_page_per_partition_still_split():
+    # The smallest split: a partition of one 2-row page, then one whose first page repeats the cut.
+    assert plan_partitions(4, 2, 10) == [Partition(1, None, 2, last=False), Partition(2, 1, 2, last=True)]
