@@ -10,7 +10,7 @@ AIRFLOW_VERSION ?= 3.3.2
 # Airflow 3.2.2 cannot run even a one-task DAG under `airflow dags test`.
 AIRFLOW_FLOOR ?= 3.3.0
 
-.PHONY: install test lint demo bench soak mutation weakened docs diagrams emulator multiworker clean test-wheel test-wheel-floor test-readme test-browser
+.PHONY: install test lint demo bench soak mutation weakened docs diagrams emulator multiworker clean test-wheel test-wheel-floor test-readme test-browser fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,14 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/sink_rate.py --repeat 3
+	$(BIN)/python benchmarks/sink_rate.py --repeat 3 --write-docs
+
+# Not part of `make test`: schemathesis from Adobe's OpenAPI description against the emulator, with a
+# bigger budget than the tests' (docs/emulator.md states a run's figures).
+fuzz: $(STAMP)
+	WF_FUZZ_EXAMPLES=$${WF_FUZZ_EXAMPLES:-20} WF_FUZZ_REPORT=$${WF_FUZZ_REPORT:-.fuzz-report.json} \
+		nice -n 10 $(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/test_openapi_fuzz.py
+	$(BIN)/python -c "import json; print(json.dumps(json.load(open('$${WF_FUZZ_REPORT:-.fuzz-report.json}'))['summary'], indent=2))"
 
 # Not part of `make test`: a CeleryExecutor deployment with two workers (docs/workers.md).
 multiworker: $(STAMP)

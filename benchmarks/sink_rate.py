@@ -33,10 +33,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))  # run.py: the machine line and the docs writer of make bench
 API_KEY = "bench-key"
 CLOCK = "2026-03-02T10:00:00Z"
 FIELDS = ["ID", "name", "status", "projectID", "plannedCompletionDate", "percentComplete", "priority"]
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+SINK_START, SINK_END = "<!-- sink-rate:start -->", "<!-- sink-rate:end -->"
 
 
 def cpu_of(pid: int | None) -> float:
@@ -119,11 +121,28 @@ def write_pages(pages: list[list[dict]], kinds: dict | None, mode: str, conn_id:
     return seconds, cpu
 
 
+def docs_section(n: int, rounds: int, table: list[str], verdict: str) -> str:
+    """The generated part of docs/benchmarks.md: when, where, on which commit, how, and the table."""
+    import subprocess
+
+    from run import machine
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    command = " ".join(["benchmarks/sink_rate.py", *sys.argv[1:]])
+    return "\n".join([
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{commit.stdout.strip() or 'unknown'}`, "
+        f"{machine()}, PostgreSQL on loopback, load average {os.getloadavg()[0]:.1f} at the end. "
+        f"{n:,} tasks, {rounds} round(s), medians.",
+        f"Reproduce: `.venv/bin/python {command}`", "", *table, "", verdict])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="tasks to read and write")
     parser.add_argument("--postgres", default=os.environ.get("WF_TEST_POSTGRES_URI", DEFAULT_POSTGRES))
     parser.add_argument("--repeat", type=int, default=1, help="rounds of read-then-write; medians are shown")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the table between the sink-rate markers of docs/benchmarks.md")
     args = parser.parse_args()
     os.environ["AIRFLOW_CONN_WF_BENCH_PG"] = args.postgres
 
@@ -166,20 +185,26 @@ def main() -> int:
                 sink.hook.run(f'DROP TABLE IF EXISTS "{table}"; DROP TABLE IF EXISTS "{table}_wf_columns"')
     finally:
         emulator.stop()
+    table = ["| step | seconds | rows/s | vs reading | CPU s | CPU vs reading |", "|---|---|---|---|---|---|",
+             f"| sync reads from the emulator | {read_s:.2f} | {n / read_s:,.0f} | 1.00x | {read_cpu:.2f} | 1.00x |"]
+    for mode, seconds in writes.items():
+        table.append(f"| SqlSink writes, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} | {ratios[mode]:.2f}x "
+                     f"| {write_cpus[mode]:.2f} | {cpu_ratios[mode]:.2f}x |")
+    table.append(f"| whole sync into a sink that keeps nothing | {nothing_s:.2f} | {n / nothing_s:,.0f} | | | |")
+    for mode, seconds in end_to_end.items():
+        table.append(f"| whole sync into PostgreSQL, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} "
+                     f"| {seconds / nothing_s:.2f}x the sync into nothing | | |")
     print(f"\nSQL sink into PostgreSQL, {n:,} tasks, fields {','.join(FIELDS)}, "
           f"{len(rounds)} round(s) (medians)\n")
-    print("| step | seconds | rows/s | vs reading | CPU s | CPU vs reading |")
-    print("|---|---|---|---|---|---|")
-    print(f"| sync reads from the emulator | {read_s:.2f} | {n / read_s:,.0f} | 1.00x | {read_cpu:.2f} | 1.00x |")
-    for mode, seconds in writes.items():
-        print(f"| SqlSink writes, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} | {ratios[mode]:.2f}x "
-              f"| {write_cpus[mode]:.2f} | {cpu_ratios[mode]:.2f}x |")
-    print(f"| whole sync into a sink that keeps nothing | {nothing_s:.2f} | {n / nothing_s:,.0f} | | | |")
-    for mode, seconds in end_to_end.items():
-        print(f"| whole sync into PostgreSQL, mode={mode} | {seconds:.2f} | {n / seconds:,.0f} "
-              f"| {seconds / nothing_s:.2f}x the sync into nothing | | |")
+    print("\n".join(table))
     met = all(r <= 2 for r in ratios.values())
-    print(f"\ntarget: writing takes at most 2x reading: {'met' if met else 'NOT met'}")
+    verdict = (f"Target, writing takes at most 2x reading: {'met' if met else 'not met'} (upsert "
+               f"{ratios['upsert']:.2f}x, history {ratios['history']:.2f}x, medians of the rounds' ratios).")
+    print(f"\n{verdict}")
+    if args.write_docs:
+        from run import write_results
+
+        write_results(docs_section(n, len(rounds), table, verdict), SINK_START, SINK_END)
     print(json.dumps({"tasks": n, "rounds": [[round(r, 3), {m: round(s, 3) for m, s in w.items()}] for r, w in rounds],
                       "cpu_rounds": [[round(r, 3), {m: round(s, 3) for m, s in w.items()}] for r, w in cpus],
                       "read_s": round(read_s, 3), **{f"{m}_s": round(s, 3) for m, s in writes.items()},
