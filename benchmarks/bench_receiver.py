@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 API_KEY = "bench-key"
+RECEIVER_START, RECEIVER_END = "<!-- receiver:start -->", "<!-- receiver:end -->"
 TOKEN = "bench-receiver-token-" + os.urandom(8).hex()
 ASSET = "workfront_bench_changes"
 CONSUMER_DAG = f'''
@@ -233,6 +234,17 @@ def report(result: dict) -> list[str]:
     return lines
 
 
+def docs_section(lines: list[str]) -> str:
+    """The report for the analysis section of docs/benchmarks.md: when, on which commit, and how."""
+    from run import commit_label
+
+    command = " ".join([".venv/bin/python benchmarks/bench_receiver.py", *sys.argv[1:]])
+    body = [line for line in lines if not line.startswith("### ")]
+    return "\n".join([f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, "
+                      f"{os.cpu_count()} cores. Reproduce: `{command}`",
+                      *body])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="5 changes, 2 polled, 300 deliveries")
@@ -242,11 +254,18 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--api-workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the figures between the receiver markers of docs/benchmarks.md")
     args = parser.parse_args()
     result = measure(args.changes or (5 if args.quick else 20),
                      args.polled if args.polled is not None else (2 if args.quick else 5),
                      args.deliveries or (300 if args.quick else 2000), args.senders, args.api_workers)
-    print("\n".join(report(result)))
+    lines = report(result)
+    print("\n".join(lines))
+    if args.write_docs:
+        from run import write_results  # the markers-and-page writer of make bench
+
+        write_results(docs_section(lines), RECEIVER_START, RECEIVER_END)
     if args.json:
         print(json.dumps(result, default=str))
     tp = result["throughput"]

@@ -332,6 +332,15 @@ def event_receiver(quick: bool) -> list[str]:
     return out.stdout.rstrip().splitlines()
 
 
+def commit_label() -> str:
+    """``commit `abc1234` `` for the code measured, saying so when the package has uncommitted changes."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "airflow_workfront"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    label = f"commit `{head.stdout.strip() or 'unknown'}`"
+    return label + (" with uncommitted changes to airflow_workfront/" if dirty else "")
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
@@ -426,7 +435,7 @@ def cost_target_row(results: list[dict], size: int, cost: tuple[float, float]) -
 
 def cost_section(results: list[dict], size: int, cost: tuple[float, float], command: str) -> list[str]:
     """The generated cost-model part of docs/benchmarks.md."""
-    return [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, load average "
+    return [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}, load average "
             f"{os.getloadavg()[0]:.1f} at the end.",
             f"Every answer takes at least {cost[0]:g} ms plus {cost[1]:g} ms per row it returns "
             f"(`--base-cost-ms {cost[0]:g} --row-cost-ms {cost[1]:g}`): a full page takes "
@@ -553,7 +562,7 @@ def main() -> int:
     parse = import_overhead()
     receiver = None if args.no_receiver else event_receiver(args.quick)
 
-    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}.",
+    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}.",
              "The emulator runs in its own process on the same cores; each extraction runs in a fresh subprocess.",
              f"Reproduce: `{command.strip()}`", "", "### Full extraction of N tasks", ""]
     lines += extraction_table(results, sizes, latencies, skipped)

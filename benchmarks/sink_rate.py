@@ -123,14 +123,11 @@ def write_pages(pages: list[list[dict]], kinds: dict | None, mode: str, conn_id:
 
 def docs_section(n: int, rounds: int, table: list[str], verdict: str) -> str:
     """The generated part of docs/benchmarks.md: when, where, on which commit, how, and the table."""
-    import subprocess
+    from run import commit_label, machine
 
-    from run import machine
-
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     command = " ".join(["benchmarks/sink_rate.py", *sys.argv[1:]])
     return "\n".join([
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{commit.stdout.strip() or 'unknown'}`, "
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, "
         f"{machine()}, PostgreSQL on loopback, load average {os.getloadavg()[0]:.1f} at the end. "
         f"{n:,} tasks, {rounds} round(s), medians.",
         f"Reproduce: `.venv/bin/python {command}`", "", *table, "", verdict])
