@@ -74,9 +74,10 @@ multiworker: $(STAMP)
 
 # Not part of `make test`: issue 12's concurrent-edit scenario repeated with the CPU loaded.
 # SOAK_ARGS="--trials 20" shortens it; every trial has a time limit, so the run ends by itself.
+# Its summary (trials, failures, changes a second, commit, date, command) goes into docs/reliability.md.
 SOAK_ARGS ?=
 soak: $(STAMP)
-	$(BIN)/python scripts/soak.py $(SOAK_ARGS)
+	$(BIN)/python scripts/soak.py --write-docs $(SOAK_ARGS)
 
 # Not part of `make test`: mutmut over the modules where a one-character bug loses data or lets
 # someone in, each against the tests next to it, in a throwaway copy (docs/reliability.md).

@@ -412,6 +412,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="each run reads exactly its interval: no lookback, margin or gap filling (issue 12's day)")
     parser.add_argument("--keep", action="store_true", help="keep every trial's warehouse and edit log")
     parser.add_argument("--workdir", default=None, help="where warehouses and logs go (default: a temp dir)")
+    parser.add_argument("--summary", default=None,
+                        help="write the run's summary as JSON here (default: summary.json in the workdir)")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the summary between the soak markers of docs/reliability.md (make soak does)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -435,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         b.start()
     results: list[TrialResult] = []
     run_started = time.monotonic()
+    started_at = datetime.now(UTC)
     try:
         with EmulatorProcess("--seed", "empty") as emu:
             for n in range(args.trials):
@@ -466,7 +471,83 @@ def main(argv: list[str] | None = None) -> int:
         say(f"failed trial {r.trial}: reproduce with: "
             + " ".join(shlex.quote(a) for a in [sys.executable, "scripts/soak.py", *again]))
     say(f"command: {command}")
+    summary = summarize(args, results, started_at, time.monotonic() - run_started, command)
+    summary_path = Path(args.summary) if args.summary else workdir / "summary.json"
+    summary_path.parent.mkdir(parents=True, exist_ok=True)
+    summary_path.write_text(json.dumps(summary, indent=1))
+    say(f"summary: {summary_path}")
+    if args.write_docs:
+        write_docs(summary)
+        say(f"summary written into {DOC.relative_to(ROOT)}")
     return 1 if failures else 0
+
+
+def git_commit() -> str:
+    """The commit measured, and whether the package had uncommitted changes."""
+    import subprocess
+
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "airflow_workfront",
+                            "scripts/soak.py"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return (head.stdout.strip() or "unknown") + (" (with uncommitted changes)" if dirty else "")
+
+
+def summarize(args: argparse.Namespace, results: list[TrialResult], started: datetime, seconds: float,
+              command: str) -> dict:
+    """What the docs quote: trials, failures, changes a second, the commit, the date and the command."""
+    rates = [r.rate for r in results]
+    return {
+        "started": iso(started), "finished": iso(datetime.now(UTC)), "minutes": round(seconds / 60, 1),
+        "commit": git_commit(), "command": command.replace(sys.executable, os.path.relpath(sys.executable, ROOT), 1)
+        if sys.executable.startswith(str(ROOT)) else command,
+        "trials_asked": args.trials, "trials": len(results), "failures": sum(not r.ok for r in results),
+        "failed_trials": [r.trial for r in results if not r.ok],
+        "changes_per_trial": sum(r.changes for r in results) // max(1, len(results)),
+        "changes_per_second": {"mean": round(sum(rates) / max(1, len(rates)), 1),
+                               "min": round(min(rates, default=0), 1), "max": round(max(rates, default=0), 1)},
+        "settings": {"tasks": args.tasks, "page_size": args.page_size, "workers": args.workers, "rate": args.rate,
+                     "load": args.load, "windows": args.windows, "rules": "legacy" if args.legacy else "default",
+                     "drop_rows": args.drop_rows},
+        "load_average_at_end": round(os.getloadavg()[0], 1),
+    }
+
+
+DOC = ROOT / "docs" / "reliability.md"
+SOAK_START, SOAK_END = "<!-- soak:start -->", "<!-- soak:end -->"
+
+
+def docs_section(summary: dict) -> str:
+    """The summary as docs/reliability.md shows it."""
+    rate, settings = summary["changes_per_second"], summary["settings"]
+    short = summary["trials"] < summary["trials_asked"]
+    lines = [
+        f"Run from {summary['started']} to {summary['finished']} ({summary['minutes']:g} min) on commit "
+        f"`{summary['commit']}`, load average {summary['load_average_at_end']:g} at the end.",
+        f"Command: `{summary['command']}`", "",
+        "| trials | failures | changes per trial | changes a second (mean; min to max) | tasks | page size | "
+        "workers | busy processes | rules | windows from |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {summary['trials']}{' (of ' + str(summary['trials_asked']) + ' asked)' if short else ''} | "
+        f"{summary['failures']} | "
+        f"{summary['changes_per_trial']} | {rate['mean']:g} ({rate['min']:g} to {rate['max']:g}) | "
+        f"{settings['tasks']:,} | {settings['page_size']} | {settings['workers']} | {settings['load']} | "
+        f"{settings['rules']} | {settings['windows']} |",
+    ]
+    if summary["failed_trials"]:
+        lines += ["", "Failed trials: " + ", ".join(map(str, summary["failed_trials"])) + "."]
+    if settings["drop_rows"]:
+        lines += ["", f"`--drop-rows {settings['drop_rows']}` removed rows on purpose: every trial must fail."]
+    return "\n".join(lines)
+
+
+def write_docs(summary: dict, doc: Path = DOC) -> None:
+    """Replace the section between the soak markers of docs/reliability.md."""
+    text = doc.read_text(encoding="utf-8")
+    if SOAK_START not in text or SOAK_END not in text:
+        raise SystemExit(f"{doc} has no {SOAK_START} ... {SOAK_END} markers")
+    head, rest = text.split(SOAK_START, 1)
+    tail = rest.split(SOAK_END, 1)[1]
+    doc.write_text(f"{head}{SOAK_START}\n{docs_section(summary)}\n{SOAK_END}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
