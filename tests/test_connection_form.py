@@ -183,3 +183,26 @@ def test_editing_the_connection_shows_and_keeps_every_non_secret_value(page, api
     assert stored["extra"]["ims_org_id"] == "ORG@AdobeOrg"
     assert stored["extra"]["ims_endpoint"] == DEFAULT_IMS_ENDPOINT
     assert "***" not in json.dumps(stored)
+
+
+def _png_size(path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_the_docs_screenshots_can_be_retaken(page, tmp_path):
+    """scripts/screenshot_connection_form.py's steps still work on this Airflow (docs/connections.md
+    shows their pictures): the form, then its extra fields, which make a taller picture."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "screenshot_connection_form.py"
+    spec = importlib.util.spec_from_file_location("screenshot_connection_form", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    form, extra = module.take(page, tmp_path)
+    (form_width, form_height), (extra_width, extra_height) = _png_size(form), _png_size(extra)
+    assert form_width >= 600 and form_height >= 400
+    assert extra_width == form_width and extra_height > form_height
+    assert page.get_by_role("dialog").locator("input[name='element_api_version']").input_value() == "v21.0"
