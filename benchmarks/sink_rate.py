@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -142,6 +143,8 @@ def main() -> int:
                         help="write the table between the sink-rate markers of docs/benchmarks.md")
     args = parser.parse_args()
     os.environ["AIRFLOW_CONN_WF_BENCH_PG"] = args.postgres
+    # A SIGTERM unwinds like Ctrl-C, so the emulator process is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from airflow_workfront.emulator.testing import EmulatorProcess
     from airflow_workfront.sync import SqlSink
