@@ -42,9 +42,10 @@ test-wheel-floor:
 test-readme: $(STAMP)
 	WF_TEST_README_INSTALL=1 $(BIN)/python -m pytest -q -rs tests/test_readme_install.py
 
-# The connection form in headless Chromium (needs Debian's chromium: apt-get install -y chromium).
+# The connection form and the built docs' layout in headless Chromium (needs Debian's chromium:
+# apt-get install -y chromium).
 test-browser: $(STAMP)
-	WF_TEST_REQUIRE=browser $(BIN)/python -m pytest -q -rs tests/test_connection_form.py
+	WF_TEST_REQUIRE=browser $(BIN)/python -m pytest -q -rs tests/test_connection_form.py tests/docs/test_layout.py
 
 # The docs' diagrams: docs/diagrams/*.dot rendered to the committed SVGs (needs Graphviz's dot;
 # building the docs does not). `python scripts/render_diagrams.py --check` is run by the tests.
