@@ -24,6 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from doc_section import replace_section  # noqa: E402  (scripts/doc_section.py)
+
 DOC = ROOT / "docs" / "reliability.md"
 START, END = "<!-- faults:start -->", "<!-- faults:end -->"
 TESTS = ("tests/reliability/test_faults.py", "tests/reliability/test_token_expiry.py")
@@ -135,12 +138,7 @@ def header(at_head: bool) -> str:
 
 def write(text: str, doc: Path = DOC) -> None:
     """Replace the section between the markers."""
-    content = doc.read_text(encoding="utf-8")
-    if START not in content or END not in content:
-        raise SystemExit(f"{doc} has no {START} ... {END} markers")
-    head, rest = content.split(START, 1)
-    _, tail = rest.split(END, 1)
-    doc.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    replace_section(doc, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -503,13 +503,10 @@ def target_rows(results: list[dict], sizes: list[int], latencies: list[float], b
 
 def write_results(text: str, start: str = MARK_START, end: str = MARK_END) -> None:
     """Replace one generated part of docs/benchmarks.md, keeping the analysis around it."""
-    page = ROOT / "docs" / "benchmarks.md"
-    current = page.read_text() if page.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
-    if start not in current or end not in current:
-        raise SystemExit(f"{page} lacks the {start} / {end} markers; add them where the results go")
-    head, rest = current.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    page.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from doc_section import replace_section  # scripts/doc_section.py
+
+    replace_section(ROOT / "docs" / "benchmarks.md", start, end, text)
 
 
 def main() -> int:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from doc_section import replace_section  # scripts/doc_section.py
+
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "reliability.md"
 START, END = "<!-- mutation:start -->", "<!-- mutation:end -->"
@@ -178,12 +180,7 @@ def mutmut_version() -> str:
 
 def write_docs(text: str) -> None:
     """Replace what lies between the mutation markers of docs/reliability.md."""
-    doc = DOC.read_text(encoding="utf-8")
-    if START not in doc or END not in doc:
-        raise SystemExit(f"{DOC} has no {START} ... {END} markers")
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    replace_section(DOC, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -542,12 +542,9 @@ def docs_section(summary: dict) -> str:
 
 def write_docs(summary: dict, doc: Path = DOC) -> None:
     """Replace the section between the soak markers of docs/reliability.md."""
-    text = doc.read_text(encoding="utf-8")
-    if SOAK_START not in text or SOAK_END not in text:
-        raise SystemExit(f"{doc} has no {SOAK_START} ... {SOAK_END} markers")
-    head, rest = text.split(SOAK_START, 1)
-    tail = rest.split(SOAK_END, 1)[1]
-    doc.write_text(f"{head}{SOAK_START}\n{docs_section(summary)}\n{SOAK_END}{tail}", encoding="utf-8")
+    from doc_section import replace_section  # scripts/doc_section.py
+
+    replace_section(doc, SOAK_START, SOAK_END, docs_section(summary))
 
 
 if __name__ == "__main__":
