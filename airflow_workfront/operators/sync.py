@@ -162,6 +162,7 @@ class _WorkfrontSyncOperator(BaseOperator):
             initial_start=_as_datetime(self.initial_start, "initial_start"),
             workfront_now=(lambda: server_time(str(self.obj_code))) if server_time else None,
             margin=self.margin,
+            not_before=self._latest_named_change(context),
         )
         self.log.info("%s", choice.why)
         return choice.window
@@ -289,8 +290,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         request, unless an event names this task's object type (or one of ``event_obj_codes``)."""
         from airflow_workfront.sync.events import named_object_codes
 
-        dag_run = context.get("dag_run")
-        if str(getattr(dag_run, "run_type", "")).lower().rsplit(".", 1)[-1] != "asset_triggered":
+        if not _started_by_events(context):
             return
         named = named_object_codes(context.get("triggering_asset_events") or {})
         wanted = {c.upper() for c in (self.event_obj_codes or [str(self.obj_code)])}
@@ -300,6 +300,17 @@ class _WorkfrontSyncOperator(BaseOperator):
 
         raise AirflowSkipException(f"this run was started by Workfront events about {', '.join(sorted(named))}, "
                                    f"none of them {', '.join(sorted(wanted))}: nothing to read for this table")
+
+    def _latest_named_change(self, context: Context) -> datetime | None:
+        """In a run started by Workfront events, just after the latest change they name for this
+        task (its window must hold it); ``None`` in other runs."""
+        if not _started_by_events(context):
+            return None
+        from airflow_workfront.sync.events import latest_change
+
+        latest = latest_change(context.get("triggering_asset_events") or {},
+                               self.event_obj_codes or [str(self.obj_code)])
+        return latest + timedelta(milliseconds=1) if latest is not None else None
 
     def _explain_workers(self, workers: int) -> None:
         """Say why a run reads with fewer workers than it could: the pool slots the task holds
@@ -433,6 +444,12 @@ class WorkfrontToObjectStorageOperator(_WorkfrontSyncOperator):
         return storage_dataset(str(self.path))
 
 
+def _started_by_events(context: Context) -> bool:
+    """Whether the run was started by asset events (Airflow gives such runs no data interval)."""
+    run_type = getattr(context.get("dag_run"), "run_type", "")
+    return str(run_type).lower().rsplit(".", 1)[-1] == "asset_triggered"
+
+
 def _as_timedelta(value: timedelta | float | None, name: str) -> timedelta | None:
     """Accept a ``timedelta`` or a number of seconds (``None``: the engine's default)."""
     if value is None:
@@ -469,13 +486,12 @@ def _check_instant(task_id: str, value: datetime | str | None, name: str) -> Non
 
 
 def _check_settings(task_id: str, conn_id: str, page_size: Any, max_workers: Any) -> None:
-    """Refuse bad paging settings when the DAG is parsed, naming the task and the connection.
-    (The engine checks them again for callers without an operator; importing it here would load
-    the sinks at parse time.)"""
-    for name, value, low, high in (("page_size", page_size, 1, 2000), ("max_workers", max_workers, 1, None)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
-            wanted = f"from {low} to {high}" if high else f"of at least {low}"
-            raise ValueError(f"{task_id} (Workfront connection {conn_id!r}): {name} must be a whole number "
-                             f"{wanted}, got {value!r}")
+    """Refuse bad paging settings when the DAG is parsed, naming the task and the connection
+    (the checks are Workfront's limits' own, in client/limits.py)."""
+    from airflow_workfront.client.limits import check_count, check_page_size
+
+    where = f"{task_id} (Workfront connection {conn_id!r})"
+    if page_size is not None:
+        check_page_size(page_size, f"{where}: page_size")
+    if max_workers is not None:
+        check_count(max_workers, f"{where}: max_workers")

@@ -19,8 +19,8 @@ import pytest
 
 from airflow_workfront.hooks.workfront import WorkfrontHook
 from airflow_workfront.operators.sync import WorkfrontToSqlOperator
-from airflow_workfront.sync.watermark import parse_watermark, watermark_key
 from airflow_workfront.sync.coverage import BEGINNING
+from airflow_workfront.sync.watermark import parse_watermark, watermark_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from fake_workfront import FakeWorkfront  # noqa: E402
