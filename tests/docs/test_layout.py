@@ -82,10 +82,9 @@ def _chromium_binary() -> str:
 
 
 def _newest_source() -> float:
-    sources = [ROOT / "example_dags", DOCS]
-    times = [path.stat().st_mtime for folder in sources for path in folder.rglob("*")
-             if path.is_file() and "_build" not in path.parts]
-    return max(times)
+    """When the docs' newest source changed: the pages, and the code they include or document."""
+    sources = [*DOCS.rglob("*"), *(ROOT / "example_dags").rglob("*.py"), *(ROOT / "airflow_workfront").rglob("*.py")]
+    return max(path.stat().st_mtime for path in sources if path.is_file() and "_build" not in path.parts)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +113,7 @@ def browser_page():
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_nothing_overflows_the_content_column(name, built_docs, browser_page):
+def test_nothing_overflows_the_content_column(name, browser_page, built_docs):
     html = built_docs / f"{name}.html"
     assert html.exists(), f"{name}.html was not built"
     browser_page.goto(html.as_uri())
@@ -122,7 +121,7 @@ def test_nothing_overflows_the_content_column(name, built_docs, browser_page):
     assert browser_page.evaluate(MEASURE, MIN_DIAGRAM_SCALE) == []
 
 
-def test_the_measure_catches_an_overflowing_code_block(built_docs, browser_page):
+def test_the_measure_catches_an_overflowing_code_block(browser_page, built_docs):
     """The check itself catches a code line or a table wider than the column, and a page that scrolls sideways."""
     browser_page.goto((built_docs / "index.html").as_uri())
     browser_page.evaluate("""() => {
