@@ -184,6 +184,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         from airflow_workfront.sync.window import iso_ms
 
         self._skip_unless_named_by_events(context)
+        by_events = _started_by_events(context)
         hook = hook_for_slots(self.workfront_conn_id, self.pool_slots)
         try:
             client = hook.get_conn()
@@ -193,9 +194,14 @@ class _WorkfrontSyncOperator(BaseOperator):
                 summary, window = self._read_whole(client, plan, sink), None
             else:
                 window = self.resolve_window(context, client)
-                engine = self._engine(client, plan)
+                # Reconciling reads every ID: the timetable's runs do it; a run started by events
+                # deletes what its DELETE events name (sync/events.py).
+                reconcile_by_events = by_events and self.deletes == "reconcile"
+                engine = self._engine(client, plan, deletes="none" if reconcile_by_events else self.deletes)
                 self._explain_workers(engine.max_workers)
                 summary = engine.run(window, sink).as_dict()
+                if reconcile_by_events:
+                    summary["deleted"] += self._delete_named(context, sink)
             if plan is not None:
                 summary["fields"] = {"read": len(plan.fields), "custom": len(plan.custom_fields),
                                      "discovery_requests": plan.requests}
@@ -215,7 +221,17 @@ class _WorkfrontSyncOperator(BaseOperator):
         self._summary = summary
         return summary
 
-    def _engine(self, client: Any, plan: Any) -> Any:
+    def _delete_named(self, context: Context, sink: Sink) -> int:
+        """Delete the objects of this type that the run's DELETE events name; return rows removed."""
+        from airflow_workfront.sync.events import deleted_ids
+
+        ids = deleted_ids(context.get("triggering_asset_events") or {}, str(self.obj_code))
+        removed = sink.delete(ids, batch=0) if ids else 0
+        self.log.info("%s: %d deletion(s) named by this run's events, %d row(s) removed; the timetable's runs "
+                      "reconcile every ID", self.obj_code, len(ids), removed)
+        return removed
+
+    def _engine(self, client: Any, plan: Any, deletes: str) -> Any:
         """The sync engine for this run (with the discovered fields when ``fields="all"``)."""
         from airflow_workfront.sync.closing import DEFAULT_LOOKBACK, DEFAULT_MARGIN, DEFAULT_MAX_WAIT
         from airflow_workfront.sync.engine import SyncEngine
@@ -228,7 +244,7 @@ class _WorkfrontSyncOperator(BaseOperator):
             date_field=self.date_field or (plan.date_field if plan is not None else None),
             page_size=self.page_size,
             max_workers=self.max_workers,
-            deletes=self.deletes,
+            deletes=deletes,
             overlap=DEFAULT_LOOKBACK if self.overlap is None else self.overlap,
             margin=DEFAULT_MARGIN if self.margin is None else self.margin,
             max_wait=DEFAULT_MAX_WAIT if self.max_wait is None else self.max_wait,
