@@ -6,6 +6,14 @@ most ``max_concurrency`` workers: each finds its cut with its first page, read b
 pages by key (:mod:`~airflow_workfront.sync.paging`) up to the next partition's cut. Pages
 go to the sink one at a time as they arrive, so memory holds at most one page per worker. Then the
 window's deletions are applied (journal entries or ID reconciliation).
+
+**Counting ahead.** A window that is likely to hold many pages (see :data:`COUNT_AHEAD_WIDTH`) is
+counted *while* its first page is read, not after: the count of the whole window comes back in a
+fraction of a page's time, the partitions are planned over the whole window at once, and the
+later partitions' offset pages leave while the first page is still in flight. The first page is
+then the first partition's first page. That takes one round trip (a page's latency) off the
+run's critical path, and costs one request when the window turns out to fit in a page. Exactness
+is that of the partitioned read: offsets only locate cuts, every page is bounded by keys.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from threading import BrokenBarrierError
 from typing import Any
@@ -45,10 +53,17 @@ from airflow_workfront.sync.window import SyncWindow, iso_ms
 
 log = logging.getLogger(__name__)
 
+#: A page sent ahead: its answer will be ``(rows, rows the server sent)``.
+PageFuture = Future[tuple[list[dict], int]]
+
 DELETE_MODES = ("auto", "journal", "reconcile", "none")
 #: ``Date`` is whole seconds: this machine's clock must be this much past the close before a first
 #: page is read as its own clock check (a guess that only saves a wasted page when it is wrong).
 _DATE_RESOLUTION = timedelta(seconds=1)
+#: ``count_ahead=None``: count a window while its first page is read when it is wider than this
+#: (first loads, catch-ups and backfills), and only after a full first page for windows up to a
+#: day (hourly and daily runs, which usually fit in a page: there the count would be a wasted request).
+COUNT_AHEAD_WIDTH = timedelta(days=1)
 
 
 def check_sync_settings(page_size: int | None, max_workers: int | None) -> None:
@@ -87,6 +102,11 @@ class SyncEngine:
         its own column instead of the nested ``<ref>`` object Workfront answers with.
     :param pages_per_partition: Smallest partition in pages. Partitions cost no extra request, so
         the default, 1, reads a window of up to ``max_workers`` pages in one round trip after the count.
+    :param count_ahead: Count the window together with its first page and plan every partition
+        from that count (``True``), or count only what follows a full first page (``False``).
+        ``None`` (default) counts ahead when the window is wider than :data:`COUNT_AHEAD_WIDTH`.
+        Either way only with ``max_workers`` of 2 or more (with one request at a time there is
+        nothing to overlap).
     """
 
     def __init__(
@@ -105,6 +125,7 @@ class SyncEngine:
         max_wait: timedelta = DEFAULT_MAX_WAIT,
         field_kinds: Mapping[str, str] | None = None,
         flatten_references: bool = False,
+        count_ahead: bool | None = None,
     ) -> None:
         self.client = client
         self.obj_code = obj_code.upper()
@@ -134,6 +155,9 @@ class SyncEngine:
             deletes = "none" if reads_entry_date(self.obj_code) else "journal"
         self.deletes = deletes
         self.pages_per_partition = pages_per_partition
+        if count_ahead not in (None, True, False):
+            raise ValueError(f"count_ahead must be True, False or None (by the window's width), got {count_ahead!r}")
+        self.count_ahead = count_ahead
         self._lock = threading.Lock()
         self._requests_before = 0
 
@@ -151,17 +175,27 @@ class SyncEngine:
         reader = KeysetReader(
             self.client, self.obj_code, self.fields, self.date_field, self.filters, self.page_size, stop
         )
-        if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
-            read_window, closing, first = window, None, None
-        else:
-            read_window = window.with_overlap(self.overlap)
-            closing, first = self._close_and_read_first(window, reader, KeyRange(read_window.start, read_window.end))
-        summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
-        if closing is not None:
-            summary.extra["clock"] = closing.as_dict()
-        sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
-                             self._kinds_for(sink)))
-        log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
+        ahead: tuple[int, PageFuture] | None = None
+        first_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wf-sync-first")
+        try:
+            if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
+                read_window, closing, first = window, None, None
+            elif self.counts_ahead(window):
+                read_window, first = window.with_overlap(self.overlap), None
+                closing, ahead = self._close_and_count_ahead(
+                    window, reader, KeyRange(read_window.start, read_window.end), first_reader)
+            else:
+                read_window = window.with_overlap(self.overlap)
+                closing, first = self._close_and_read_first(window, reader, KeyRange(read_window.start, read_window.end))
+            summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
+            if closing is not None:
+                summary.extra["clock"] = closing.as_dict()
+            self._open(sink, read_window, ahead)
+            if ahead is not None:
+                summary.extra["counted_ahead"] = True
+                self._read_counted(reader, KeyRange(read_window.start, read_window.end), ahead, sink, summary, stop)
+        finally:
+            first_reader.shutdown(wait=True)
 
         if first is not None:
             whole = KeyRange(read_window.start, read_window.end)
@@ -190,6 +224,74 @@ class SyncEngine:
             summary.pages, summary.partitions, summary.requests, summary.planning_requests,
         )
         return summary
+
+    def counts_ahead(self, window: SyncWindow) -> bool:
+        """Whether a run of ``window`` counts it together with its first page (see ``count_ahead``)."""
+        if self.max_workers < 2 or window.is_empty:
+            return False
+        if self.count_ahead is not None:
+            return self.count_ahead
+        return window.end - window.start > COUNT_AHEAD_WIDTH
+
+    def _open(self, sink: Sink, read_window: SyncWindow, ahead: tuple[int, PageFuture] | None) -> None:
+        """Open the sink (while a first page counted ahead is still in flight); a failure waits for
+        that page, so that no request outlives the run."""
+        try:
+            sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
+                                 self._kinds_for(sink)))
+        except BaseException:
+            if ahead is not None:
+                wait([ahead[1]])
+            raise
+        log.info("Syncing %s %s on %s into %s", self.obj_code, read_window, self.date_field, type(sink).__name__)
+
+    def _count_with_first(self, reader: KeysetReader, whole: KeyRange, pool: ThreadPoolExecutor) -> tuple[int, PageFuture]:
+        """Send the first page of ``whole`` (in ``pool``) and, at the same time, its count (here).
+
+        :returns: the count and the first page's future, ``(rows, rows sent)``; when the count
+            fails, the page is waited for (no request outlives the run) and the error raised.
+        """
+        first = pool.submit(reader.read_page, whole, self.page_size)
+        try:
+            return reader.count(whole), first
+        except BaseException:
+            wait([first])
+            raise
+
+    def _close_and_count_ahead(
+        self, window: SyncWindow, reader: KeysetReader, whole: KeyRange, pool: ThreadPoolExecutor
+    ) -> tuple[ClosingReport, tuple[int, PageFuture]]:
+        """Close ``window``, then count it while its first page is read; both are sent after the close.
+
+        As for :meth:`_close_and_read_first`: when Workfront's clock is not known yet and this
+        machine's says the window has closed, both are sent at once and the count's answer is the
+        clock reading; it proves that both ran after the close when Workfront's time, less the
+        time since both were sent, is past ``window.end + margin``. Otherwise the two are
+        discarded (the page once it is in) and sent again after :meth:`close_window`.
+        """
+        clock = getattr(self.client, "server_clock", None)
+        server_time = getattr(self.client, "server_time", None)
+        hint = _local_now() >= window.end + self.margin + _DATE_RESOLUTION  # a guess, checked below
+        if clock is None or server_time is None or clock.offset is not None or not hint:
+            closing = self.close_window(window)  # known clock: free unless a wait is needed
+            return closing, self._count_with_first(reader, whole, pool)
+        sent = time.monotonic()
+        count, first = self._count_with_first(reader, whole, pool)
+        workfront = server_time(self.obj_code)  # no request: the count's answer showed the clock
+        elapsed = time.monotonic() - sent
+        if read_after_close(window.end, self.margin, workfront, elapsed):
+            report = ClosingReport(workfront, _local_now(), 0.0, 0)
+            log.info("%s: Workfront's clock %s is %+.1f s from this machine's; window %s was closed when it was "
+                     "counted (%d objects) and its first page sent", self.obj_code,
+                     report.as_dict()["workfront_now"], report.offset_s, window, count)
+            return report, (count, first)
+        log.info("%s: window %s may have been counted before Workfront's clock passed its end by %s (Workfront "
+                 "said %s, %.3f s after sending); discarding the count and the first page, and sending both again "
+                 "once closed", self.obj_code, window, self.margin, iso_ms(workfront), elapsed)
+        wait([first])  # its rows, or its error, are not used
+        closing = self.close_window(window, fresh=True)
+        closing.clock_requests += 1  # the discarded count was the first clock reading
+        return closing, self._count_with_first(reader, whole, pool)
 
     def _close_and_read_first(
         self, window: SyncWindow, reader: KeysetReader, whole: KeyRange
@@ -283,9 +385,41 @@ class SyncEngine:
                 del rows  # not held while the next page is read
             return
         log.info("%s: %d more objects counted, reading them in %d partition(s)", self.obj_code, remaining, len(partitions))
+        self._read_partitions(reader, remainder, partitions, sink, summary, stop)
+
+    def _read_counted(
+        self, reader: KeysetReader, whole: KeyRange, ahead: tuple[int, PageFuture], sink: Sink, summary: SyncSummary,
+        stop: threading.Event,
+    ) -> None:
+        """Read a window counted ahead: partitions planned over all of it, the first page (in
+        flight) being the first partition's first page."""
+        counted, first = ahead
+        summary.planning_requests += 1
+        summary.counted = counted
+        partitions = plan_partitions(counted, self.page_size, self.max_workers, self.pages_per_partition)
+        if len(partitions) < 2:  # one reader: the first page, then by key while pages are full
+            raw, sent = first.result()
+            summary.partitions = 1
+            pages = reader.pages(whole, counted, first_page=(reader.inside(raw, whole), self.page_size, sent))
+            del raw  # the reader holds the first page now, and lets it go once written
+            for page, rows in enumerate(pages):
+                self._write(sink, rows, 0, page, summary)
+                del rows  # not held while the next page is read
+            return
+        log.info("%s: %d objects counted with the first page, reading them in %d partitions", self.obj_code, counted,
+                 len(partitions))
+        self._read_partitions(reader, whole, partitions, sink, summary, stop, first)
+
+    def _read_partitions(
+        self, reader: KeysetReader, remainder: KeyRange, partitions: list[Partition], sink: Sink,
+        summary: SyncSummary, stop: threading.Event, first: PageFuture | None = None,
+    ) -> None:
+        """Read ``partitions`` of ``remainder`` in parallel; ``first``: the first partition's first
+        page, already sent (its limit is a whole page)."""
         board = CutBoard(len(partitions))
         with ThreadPoolExecutor(max_workers=len(partitions), thread_name_prefix="wf-sync") as pool:
-            futures = [pool.submit(self._read_partition, reader, remainder, p, board, sink, summary) for p in partitions]
+            futures = [pool.submit(self._read_partition, reader, remainder, p, board, sink, summary, first)
+                       for p in partitions]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
@@ -298,12 +432,19 @@ class SyncEngine:
 
     def _read_partition(
         self, reader: KeysetReader, remainder: KeyRange, partition: Partition, board: CutBoard, sink: Sink,
-        summary: SyncSummary,
+        summary: SyncSummary, first: PageFuture | None = None,
     ) -> None:
-        """Read one partition: its first page (by key, or by offset to find its cut), then by key."""
+        """Read one partition: its first page (by key, or by offset to find its cut), then by key.
+
+        :param first: The first partition's first page, sent already with a whole page's limit.
+        """
         limit = partition.first_limit(self.page_size)
         try:
-            if partition.cut_rank is None:
+            if partition.cut_rank is None and first is not None:
+                limit = self.page_size
+                raw, sent = first.result()
+                cut = None
+            elif partition.cut_rank is None:
                 raw, sent = reader.read_page(remainder, limit)
                 cut = None
             else:
