@@ -84,3 +84,41 @@ def test_a_first_page_answered_before_the_close_is_discarded_and_read_again_afte
     clock = summary.extra["clock"]
     assert clock["requests"] == 2 and clock["waited_s"] == pytest.approx(slept[0], abs=0.01)
     assert parse_wf_datetime(clock["workfront_now"]) >= WINDOW.end + timedelta(seconds=5)
+
+
+def test_counted_ahead_the_count_is_the_clock_reading_and_no_probe_is_sent(tenant):
+    control, client = tenant
+    control.set_clock(iso(WINDOW.end + timedelta(minutes=1)))
+    control.reset_stats()
+    sink = RecordingSink()
+    summary = SyncEngine(client, "TASK", ["name"], overlap=timedelta(0), count_ahead=True).run(WINDOW, sink)
+    assert len(sink.rows) == 11 and set(sink.writes.values()) == {1}
+    # The count and the first page at once, then the second and third partitions (cuts at ranks 4
+    # and 8 of the window); the journal; no server_time.
+    assert dict(client.stats.by_operation) == {"search": 4, "count": 1}
+    assert control.stats()["by_route"] == {SEARCHES: 3, COUNTS: 1, JOURNAL: 1}
+    assert summary.requests == 5 and summary.extra["counted_ahead"] is True
+    assert summary.extra["clock"]["requests"] == 0
+
+
+def test_counted_ahead_before_the_close_both_are_discarded_and_sent_again_after_the_wait(tenant):
+    control, client = tenant
+    control.set_clock(iso(WINDOW.end - timedelta(seconds=1)))  # still open on Workfront's clock
+    control.reset_stats()
+    engine = SyncEngine(client, "TASK", ["name"], overlap=timedelta(0), count_ahead=True)
+    late: list[str] = []
+
+    def sleep(seconds: float) -> None:  # a last edit inside the window during the wait
+        late.append(control.create_object("TASK", {"name": "stamped in the last second"})["ID"])
+        control.advance_clock(seconds)
+
+    engine._sleep = sleep
+    sink = RecordingSink()
+    summary = engine.run(WINDOW, sink)
+    assert len(sink.rows) == 12 and late[0] in sink.rows and set(sink.writes.values()) == {1}
+    # Discarded: a count and a first page; one clock reading after the wait; then the count and the
+    # first page again and two more partitions (cuts at ranks 4 and 8 of 12); the journal.
+    assert dict(client.stats.by_operation) == {"search": 5, "count": 2, "server_time": 1}
+    assert control.stats()["by_route"] == {SEARCHES: 4, COUNTS: 3, JOURNAL: 1}
+    assert summary.requests == 8 and summary.counted == 12
+    assert summary.extra["clock"]["requests"] == 2

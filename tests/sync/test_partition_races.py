@@ -116,9 +116,11 @@ def stable(wf: FakeWorkfront, before: dict[str, dict], window: SyncWindow) -> se
     }
 
 
-def run(wf: ScriptedWorkfront, window: SyncWindow = WINDOW, sink: RecordingSink | None = None, deletes: str = "none"):
+def run(wf: ScriptedWorkfront, window: SyncWindow = WINDOW, sink: RecordingSink | None = None, deletes: str = "none",
+        count_ahead: bool | None = None):
     sink = sink or RecordingSink()
-    summary = SyncEngine(wf, "TASK", page_size=PAGE, max_workers=WORKERS, deletes=deletes).run(window, sink)
+    summary = SyncEngine(wf, "TASK", page_size=PAGE, max_workers=WORKERS, deletes=deletes,
+                         count_ahead=count_ahead).run(window, sink)
     assert not (wf.before_offset or wf.after_offset), "a scripted offset page was never read: the test proved nothing"
     return summary, sink
 
@@ -229,5 +231,59 @@ def test_random_edits_and_deletes_between_any_two_requests(seed):
     assert set(sink.writes.values()) == {1}
     wf.before_search = None
     run(wf, NEXT, sink=sink, deletes="journal")
+    assert {i: r["lastUpdateDate"] for i, r in sink.rows.items()} == {
+        i: r["lastUpdateDate"] for i, r in wf.objects["TASK"].items()}
+
+
+# Counted ahead (issue 20): the whole window is counted while its first page is read, and the
+# partitions are planned over all of it. For 200 objects the cuts fall at the same ranks, now ranks of
+# the window: 49, 98 and 147, and the first page is the first partition's.
+
+def test_the_plan_counted_ahead_cuts_the_window_at_the_same_ranks():
+    assert [p.cut_rank for p in plan_partitions(N, PAGE, WORKERS)] == [None, *CUT_RANKS]
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_counted_ahead_deletes_right_after_the_count_and_between_offset_pages_lose_nothing(ahead):
+    """Deletes land after the count (while the first page may be in flight) and between the offset
+    pages, read in reverse: every cut moves, some cross, and nothing that stayed is missed."""
+    wf, order = seeded()
+    before = {i: dict(r) for i, r in wf.objects["TASK"].items()}
+    wf.after_count = delete(wf, order[5:35])
+    wf.before_offset, wf.after_offset = in_order((147, delete(wf, order[100:110])), (98, delete(wf, order[40:60])),
+                                                 (49, None))
+    summary, sink = run(wf, count_ahead=ahead)
+    assert stable(wf, before, WINDOW) <= set(sink.rows)
+    assert set(sink.writes.values()) == {1}
+    assert summary.extra.get("counted_ahead", False) is ahead
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_counted_ahead_random_edits_and_deletes_between_any_two_requests(seed):
+    """The random interleavings of the test above, counted ahead: nothing that stayed in place is
+    missed, nothing is read twice, and the next window leaves the sink equal to Workfront."""
+    wf, order = seeded(step_ms=3, ties_every=2)
+    before = {i: dict(r) for i, r in wf.objects["TASK"].items()}
+    rng = random.Random(1000 + seed)
+    lock = threading.Lock()
+
+    def churn(client, call):
+        with lock:
+            for _ in range(rng.randrange(6)):
+                victim = rng.choice(sorted(client.objects["TASK"]))
+                if rng.random() < 0.5:
+                    client.tick(0.001)
+                    client.edit("TASK", victim, name="edited")
+                else:
+                    client.delete("TASK", victim)
+
+    wf.before_search = churn
+    sink = RecordingSink()
+    summary, _ = run(wf, sink=sink, deletes="journal", count_ahead=True)
+    assert summary.extra["counted_ahead"] is True
+    assert stable(wf, before, WINDOW) <= set(sink.rows)
+    assert set(sink.writes.values()) == {1}
+    wf.before_search = None
+    run(wf, NEXT, sink=sink, deletes="journal", count_ahead=True)
     assert {i: r["lastUpdateDate"] for i, r in sink.rows.items()} == {
         i: r["lastUpdateDate"] for i, r in wf.objects["TASK"].items()}
