@@ -124,7 +124,7 @@ def seed_demo(store: Store, random_seed: int = 0, username: str = ADMIN_USERNAME
 
 
 def seed_size(store: Store, size: int, random_seed: int = 0) -> None:
-    """Add ``size`` tasks with their projects, issues, users, assignments and hours (fast bulk load)."""
+    """Add ``size`` tasks with their projects, issues, users, assignments, hours and journal entries (fast bulk load)."""
     rng = random.Random(random_seed + 1)
     new_id = _Ids(rng)
     now = store.clock.now_ms()
@@ -163,3 +163,9 @@ def seed_size(store: Store, size: int, random_seed: int = 0) -> None:
                                     "assignedToID": tasks[n]["assignedToID"], "assignmentPercent": 100.0})
     build("HOUR", size // 2, lambda n: {"taskID": tasks[n]["ID"], "projectID": tasks[n]["projectID"],
                                         "ownerID": tasks[n]["assignedToID"], "hours": float(1 + n % 8), "status": "SUB"})
+    # The journal, one entry a task, shaped as the store's journal writes them: every other task's
+    # creation (A) and the others' status change (E, old and new value in the text columns).
+    build("JRNLE", size, lambda n: {
+        "changeType": "A" if n % 2 == 0 else "E", "objObjCode": "TASK", "objID": tasks[n]["ID"],
+        "projectID": tasks[n]["projectID"], "editedByID": tasks[n]["assignedToID"],
+        **({} if n % 2 == 0 else {"fieldName": "status", "oldTextVal": "NEW", "newTextVal": tasks[n]["status"]})})
