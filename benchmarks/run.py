@@ -559,7 +559,8 @@ def main() -> int:
     parse = import_overhead()
     receiver = None if args.no_receiver else event_receiver(args.quick)
 
-    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}.",
+    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}, "
+             f"load average {os.getloadavg()[0]:.1f} at the end.",
              "The emulator runs in its own process on the same cores; each extraction runs in a fresh subprocess.",
              f"Reproduce: `{command.strip()}`", "", "### Full extraction of N tasks", ""]
     lines += extraction_table(results, sizes, latencies, skipped)
