@@ -54,5 +54,9 @@ with DAG(
     max_active_runs=1,
     tags=["workfront", "example", "mirror"],
 ):
-    WorkfrontMirror(group_id="workfront", sql_conn_id=WAREHOUSE_CONN_ID, workfront_conn_id=WORKFRONT_CONN_ID)
+    WorkfrontMirror(
+        group_id="workfront",
+        sql_conn_id=WAREHOUSE_CONN_ID,
+        workfront_conn_id=WORKFRONT_CONN_ID,
+    )
 # [END howto_workfront_mirror]

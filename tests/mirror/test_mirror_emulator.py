@@ -28,15 +28,6 @@ CUSTOM = {"PROJ": ["DE:Budget", "DE:Region"], "TASK": ["DE:Effort"]}
 EDITOR = Path(__file__).with_name("editor.py")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def warehouse(request, tmp_path, monkeypatch):
-    """A connection id of an empty warehouse: SQLite, or a fresh schema of a real PostgreSQL."""
-    if request.param == "postgres":
-        return request.getfixturevalue("postgres_conn_id")
-    monkeypatch.setenv("AIRFLOW_CONN_MIRROR_WH", json.dumps({"conn_type": "sqlite", "host": str(tmp_path / "wh.db")}))
-    return "mirror_wh"
-
-
 def mirror_dag(dag_id: str, conn_id: str, mode: str = "upsert", objects=MIRRORED, **kwargs):
     from airflow.sdk import DAG, CronDataIntervalTimetable
 
