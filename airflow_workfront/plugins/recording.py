@@ -9,6 +9,9 @@ its request lands on. Each delivery's ID is therefore claimed in the asset's sta
 keyed ``(asset_id, "workfront_delivery:<sha256>")``) in the same transaction as the event: the
 primary key lets only one worker or retry win, and a failed transaction claims nothing. Claims
 older than ``dedup_hours`` are deleted now and then.
+
+In the same transaction, the asset's queued-run rows (``asset_dag_run_queue``, one per DAG
+scheduled on the asset) are dated to the new event, see :func:`keep_queue_current`.
 """
 
 from __future__ import annotations
@@ -91,8 +94,30 @@ def record_delivery(receiver: Receiver, delivery: Delivery) -> Recorded:
         if event is None:  # the asset vanished between the lookup and the write
             session.rollback()
             raise AssetNotFound(receiver.asset)
+        keep_queue_current(session, asset.id, event.timestamp)
         event_id = event.id
     return Recorded(event_id)
+
+
+def keep_queue_current(session: Session, asset_id: int, event_time: datetime) -> int:
+    """Date the asset's queued-run rows to ``event_time`` when they are older; returns how many.
+
+    Airflow queues one row per DAG and asset, dated by the *first* event since the DAG's last
+    asset-triggered run, and a new run takes only the events up to that date. Events that arrive
+    while the row waits (a DAG at ``max_active_runs``, or a scheduler loop away) would then start
+    no run and be in none: at the end of a burst, their changes would wait for the next event or
+    the timetable. Dated to the latest event instead, the row starts a run that takes them all.
+    """
+    from airflow.models.asset import AssetDagRunQueue
+    from sqlalchemy import update
+
+    result = session.execute(
+        update(AssetDagRunQueue)
+        .where(AssetDagRunQueue.asset_id == asset_id, AssetDagRunQueue.created_at < event_time)
+        .values(created_at=event_time)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class ClaimPruner:

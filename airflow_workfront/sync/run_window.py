@@ -63,6 +63,7 @@ def choose_window(
     initial_start: datetime | None = None,
     workfront_now: Callable[[], datetime] | None = None,
     margin: timedelta | None = None,
+    not_before: datetime | None = None,
 ) -> RunWindow:
     """The window of one run; see this module's docstring for the rules.
 
@@ -77,13 +78,15 @@ def choose_window(
     :param workfront_now: Workfront's clock, asked only for a run without an interval end (``None``:
         this machine's clock).
     :param margin: How far behind Workfront's clock such a run ends (default 5 s).
+    :param not_before: Such a run ends no earlier than this (a run started by events: just after
+        the latest change they name, which may be newer than the clock minus the margin).
     :raises WindowError: for an empty interval, or a run that cannot know where to start.
     """
     start = explicit_start or interval_start
     end = explicit_end or interval_end
     if start is None or end is None:
         return _without_interval(task, obj_code, start, end, watermark, fill_gaps, initial_start, workfront_now,
-                                 margin, explicit_start is not None)
+                                 margin, explicit_start is not None, not_before)
     window = SyncWindow(start, end)
     if window.is_empty:
         raise WindowError(
@@ -106,7 +109,7 @@ def choose_window(
 def _without_interval(task: str, obj_code: str, start: datetime | None, end: datetime | None,
                       watermark: WatermarkStore | None, fill_gaps: bool, initial_start: datetime | None,
                       workfront_now: Callable[[], datetime] | None, margin: timedelta | None,
-                      explicit: bool) -> RunWindow:
+                      explicit: bool, not_before: datetime | None = None) -> RunWindow:
     """A run without a data interval: watermark (or the beginning) -> Workfront's now - margin."""
     if start is not None:
         start_source = "window_start" if explicit else "the data interval's start"
@@ -133,6 +136,10 @@ def _without_interval(task: str, obj_code: str, start: datetime | None, end: dat
         now = workfront_now() if workfront_now is not None else datetime.now(timezone.utc)
         end = max(now - margin, start)
         end_source = f"{clock} {iso_ms(now)} minus the {margin.total_seconds():g} s margin"
+        if not_before is not None and not_before > end:
+            end = not_before
+            end_source = (f"just after the latest change the run's events name ({iso_ms(now)} minus the margin "
+                          "would end before it; the read waits for Workfront's clock to pass it)")
     else:
         end_source = "window_end"
     window = SyncWindow(start, end)

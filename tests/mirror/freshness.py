@@ -22,9 +22,8 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,9 @@ class MirrorStack:
         shutil.copy(EXAMPLE, dags / EXAMPLE.name)
         env = {"WORKFRONT_MIRROR_OBJECTS": ",".join(self.objects), "WORKFRONT_MIRROR_CRON": self.cron,
                "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
-               "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1"}
+               "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
+               # Unpaused once the API server answers: the first run's tasks report to it.
+               "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True"}
         if self.executor == "celery":
             env.update(self._redis())
         connections = {
@@ -109,6 +110,7 @@ class MirrorStack:
                                             str(self.parallelism)], env=self.airflow.env, stdout=log,
                                            stderr=subprocess.STDOUT, cwd=self.airflow.home)
         self.subscribe()
+        self.airflow._run("dags", "unpause", DAG_ID)
         return self
 
     def stop(self) -> None:
@@ -207,15 +209,15 @@ class MirrorStack:
         columns = ", ".join(f'"{named[f]}"' for f in ["ID", *fields])
         return {r[0]: tuple(_norm(v) for v in r[1:]) for r in hook.get_records(f'SELECT {columns} FROM "{table}"')}
 
-    def exact(self, hook=None) -> dict[str, str]:
+    def exact(self, codes: Sequence[str] | None = None, hook=None) -> dict[str, str]:
         """Object code -> what differs between its table and Workfront (IDs and versions); empty
-        when every table is exact."""
+        when every table (of ``codes``, default all) is exact."""
         from airflow_workfront.client.objects import date_field_for
         from airflow_workfront.mirror.objects import mirror_object
 
         hook = hook or self.warehouse_hook()
         wrong = {}
-        for code in self.objects:
+        for code in codes or self.objects:
             dated = mirror_object(code).code not in ("TEAMOB",)
             fields = [date_field_for(code)] if dated else ["name"]
             expected, stored = self.workfront(code, fields), self.table(hook, code, fields)
@@ -260,8 +262,6 @@ class MirrorStack:
 
 
 def _utc(value: Any) -> datetime | None:
-    from datetime import timezone
-
     if value is None:
         return None
     if isinstance(value, str):
@@ -275,7 +275,7 @@ def _norm(value: Any) -> Any:
     from airflow_workfront.sync.window import iso_ms
 
     if isinstance(value, datetime):
-        return iso_ms(value if value.tzinfo else value.replace(tzinfo=__import__("datetime").timezone.utc))
+        return iso_ms(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
         try:
             return iso_ms(parse_wf_datetime(value))
@@ -288,7 +288,3 @@ def _norm(value: Any) -> Any:
             return value
     return value
 
-
-def wait(seconds: float) -> None:
-    """Sleep (named, so a reader sees each wait is deliberate)."""
-    time.sleep(seconds)

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from airflow_workfront.plugins import receiver_app
 from airflow_workfront.plugins.receivers import Receiver, ReceiverSettings
 from airflow_workfront.plugins.tokens import TokenSource
+from tests.plugins.assets import scheduled_dag
 from tests.plugins.deliveries import body, update_delivery
 
 TOKEN = "receiver-test-token-0123456789abcdef"
@@ -28,17 +29,7 @@ ASSET = "workfront_receiver_test_asset"
 @pytest.fixture(scope="module")
 def asset_in_db(airflow_db, tmp_path_factory):
     """A DAG scheduled on the asset, written to the metadata DB (so the asset row exists)."""
-    from airflow.dag_processing.bundles.manager import DagBundlesManager
-    from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db
-    from airflow.sdk import DAG, Asset
-
-    DagBundlesManager().sync_bundles_to_db()
-    bag = DagBag(dag_folder=str(tmp_path_factory.mktemp("receiver-dags")))
-    with DAG("receiver_app_test_consumer", schedule=[Asset(ASSET)], start_date=datetime(2026, 1, 1)) as dag:
-        pass
-    bag.bag_dag(dag)
-    sync_bag_to_db(bag, "dags-folder", None)
-    return ASSET
+    return scheduled_dag("receiver_app_test_consumer", ASSET, tmp_path_factory.mktemp("receiver-dags"))
 
 
 @pytest.fixture
