@@ -87,7 +87,7 @@ def table(figures: dict) -> str:
          "faults still on. Last, a sync whose every answer is an error body with HTTP 200.",
          f"The warehouse equals the emulator ({fmt(faults['tasks'])} tasks): the same IDs, and the same "
          f"`lastUpdateDate` for each. Run 1 read {fmt(faults['run1'])} objects; run 2 read "
-         f"{fmt(faults['run2'])}: the objects edited during run 1 and the 5-minute lookback it re-reads, "
+         f"{fmt(faults['run2'])}: the 5-minute lookback before its window and the objects edited during run 1, "
          f"and applied {faults['run2_deleted']} deletes from journal entries. Both runs made "
          f"{faults['requests']} requests in all; the {injected} faults injected ({kinds(faults['faults'])}) "
          f"cost {faults['retries']} retries. The error body with HTTP 200 stops the run with "
@@ -99,8 +99,9 @@ def table(figures: dict) -> str:
          f"At most {parallel['max_in_flight']} requests were in flight: the per-process cap is shared by every "
          "client of one base URL."),
         (KILLED,
-         "A sync subprocess is killed with SIGKILL after its first page (500 rows) is committed, then run again.",
-         f"The kill left {fmt(killed['partial'])} rows. The re-run converges to the emulator's "
+         "A sync subprocess (pages of 500 rows) is killed with SIGKILL as soon as the warehouse holds a "
+         "committed page, then run again.",
+         f"The kill left {fmt(killed['partial'])} rows, whole pages. The re-run converges to the emulator's "
          f"{fmt(killed['converged'])} tasks in the window. Pages are upserted in their own transactions, so a "
          "kill leaves whole pages only."),
         (TOKENS,
@@ -111,7 +112,7 @@ def table(figures: dict) -> str:
              for t in tokens)
          + ". The client renews once per refused token, at most three times per call, so a credential "
          "that really is wrong still fails fast."),
-        ("test_one_bad_record_is_named_and_atomic_writes_nothing (in test_bad_input.py)",
+        ("test_one_bad_record_is_named_and_atomic_writes_nothing",
          "A bulk create with one record naming an unknown field.",
          "The failure names the record (`item 1: ... colour`). With `atomic=True` nothing is written; "
          "without it, the record before the bad one stays written, as Workfront does."),
