@@ -38,6 +38,7 @@ REFERENCE_TARGETS = {
     "homeTeam": "TEAMOB", "group": "GROUP", "homeGroup": "GROUP", "role": "ROLE", "defaultRole": "ROLE",
     "timesheet": "TSHET", "document": "DOCU", "hour": "HOUR", "expense": "EXPNS", "assignment": "ASSGN",
     "currentVersion": "DOCV", "templateTask": "TTSK", "queueDef": "QUED", "parameter": "PARAM", "workItem": "WRKITM",
+    "category": "CTGY",
 }
 
 # (object code, collection) -> (member object code, foreign key on the member pointing back).
@@ -64,6 +65,7 @@ COLLECTIONS = {
     ("USER", "hours"): ("HOUR", "ownerID"),
     ("TSHET", "hours"): ("HOUR", "timesheetID"),
     ("TMPL", "templateTasks"): ("TTSK", "templateID"),
+    ("CTGY", "categoryParameters"): ("CTGYPA", "categoryID"),
 }
 
 EXTRA_FIELDS = {
@@ -71,6 +73,10 @@ EXTRA_FIELDS = {
     "ASSGN": {"lastUpdateDate", "entryDate"},
     "ROLE": {"lastUpdateDate"},
     "DOCU": {"handle", "docObjCode", "objID", "fileName"},
+    # Custom forms and fields carry their creation too in today's API (the 2016 metadata has only
+    # lastUpdateDate for them).
+    "CTGY": {"entryDate"},
+    "PARAM": {"entryDate", "enteredByID"},
 }
 EXTRA_COLLECTIONS = {"PROJ": {"issues"}}
 

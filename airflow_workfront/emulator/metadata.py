@@ -14,14 +14,15 @@ from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog
 # Object codes of references and collections the emulator does not serve (metadata answers only).
 UNSERVED_TARGETS = {
     "customer": "CUST", "layoutTemplate": "LYTMPL", "userRoles": "USRROL", "accessRules": "ACSRUL",
-    "category": "CTGY", "parameterOptions": "POPT", "parameterValues": "PVAL", "objectCategories": "OBJCAT",
-    "queueTopics": "QUET", "schedule": "SCHED", "milestonePath": "MPATH", "approvalProcess": "ARVPRC",
+    "parameterOptions": "POPT", "parameterGroup": "PGRP", "categoryParameterExpression": "CTGYPE",
+    "parameterValues": "PVAL", "objectCategories": "OBJCAT", "queueTopics": "QUET", "schedule": "SCHED",
+    "milestonePath": "MPATH", "approvalProcess": "ARVPRC",
 }
 # Object names of those codes (a reference's fieldType is its target's name).
 UNSERVED_NAMES = {"CUST": "Customer", "LYTMPL": "LayoutTemplate", "USRROL": "UserRole", "ACSRUL": "AccessRule",
-                  "CTGY": "Category", "POPT": "ParameterOption", "PVAL": "ParameterValue",
-                  "OBJCAT": "ObjectCategory", "QUET": "QueueTopic", "SCHED": "Schedule", "MPATH": "MilestonePath",
-                  "ARVPRC": "ApprovalProcess"}
+                  "PGRP": "ParameterGroup", "CTGYPE": "CategoryParameterExpression", "POPT": "ParameterOption",
+                  "PVAL": "ParameterValue", "OBJCAT": "ObjectCategory", "QUET": "QueueTopic", "SCHED": "Schedule",
+                  "MPATH": "MilestonePath", "ARVPRC": "ApprovalProcess"}
 OPERATIONS = ["add", "count", "delete", "edit", "get", "replace", "report", "search"]
 
 

@@ -73,10 +73,12 @@ def seed_demo(store: Store, random_seed: int = 0, username: str = ADMIN_USERNAME
     programs = [make("PRGM", {"name": name, "portfolioID": portfolios[n]["ID"], "ownerID": admin["ID"]})
                 for n, name in enumerate(("Website relaunch", "Data platform"))]
     make("TMPL", {"name": "Standard project", "description": "Kick-off, build, launch"})
-    # The custom fields below, defined as Workfront defines them (their dataType types their values).
-    for name, data_type, display in (("Budget", "CURC", "TEXT"), ("Region", "TEXT", "DROPDOWN"),
-                                     ("Effort", "TEXT", "RADIO")):
-        make("PARAM", {"name": name, "dataType": data_type, "displayType": display})
+    # The custom fields below, defined as Workfront defines them (their dataType types their values);
+    # the forms that group them come at the end.
+    params = {name: make("PARAM", {"name": name, "dataType": data_type, "displayType": display, "description": text})
+              for name, data_type, display, text in (
+                  ("Budget", "CURC", "TEXT", "Approved budget"), ("Region", "TEXT", "DROPDOWN", "Sales region"),
+                  ("Effort", "TEXT", "RADIO", "T-shirt size of the work"))}
     projects, tasks, issues = [], [], []
     for p in range(6):
         start = now + (p - 3) * 7 * DAY_MS
@@ -103,7 +105,8 @@ def seed_demo(store: Store, random_seed: int = 0, username: str = ADMIN_USERNAME
         issues.append(make("OPTASK", {
             "name": f"Issue {n + 1}: {rng.choice(('login fails', 'slow report', 'broken link', 'typo'))}",
             "projectID": project["ID"], "status": ISSUE_STATUSES[n % 4], "priority": n % 4,
-            "assignedToID": users[1 + n % 5]["ID"], "ownerID": users[n % 6]["ID"]}))
+            "assignedToID": users[1 + n % 5]["ID"], "ownerID": users[n % 6]["ID"],
+            "DE:Severity": ("Low", "Medium", "High", "Medium")[n % 4]}))
     timesheets = [make("TSHET", {"userID": users[1 + n]["ID"], "status": "O",
                                  "startDate": timefmt.format_wf(now - 7 * DAY_MS),
                                  "endDate": timefmt.format_wf(now)}) for n in range(3)]
@@ -120,6 +123,13 @@ def seed_demo(store: Store, random_seed: int = 0, username: str = ADMIN_USERNAME
     for n in range(3):
         make("DOCU", {"name": f"spec-{n + 1}.pdf", "docObjCode": "PROJ", "objID": projects[n]["ID"],
                       "projectID": projects[n]["ID"], "ownerID": admin["ID"], "description": "Specification"})
+    params["Severity"] = make("PARAM", {"name": "Severity", "dataType": "TEXT", "displayType": "DROPDOWN",
+                                        "description": "How badly the issue hurts"})
+    for form, code, fields in (("Project details", "PROJ", ("Budget", "Region")), ("Task sizing", "TASK", ("Effort",)),
+                               ("Issue triage", "OPTASK", ("Severity",))):
+        category = make("CTGY", {"name": form, "catObjCode": code, "description": f"The {form.lower()} form"})
+        for order, field in enumerate(fields, start=1):
+            make("CTGYPA", {"categoryID": category["ID"], "parameterID": params[field]["ID"], "displayOrder": order})
     return admin["ID"]
 
 

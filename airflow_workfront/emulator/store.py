@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from airflow_workfront.emulator import fieldtypes, timefmt
+from airflow_workfront.emulator import customforms, fieldtypes, timefmt
 from airflow_workfront.emulator.catalog import COLLECTIONS, ObjectType, catalog, resolve
 from airflow_workfront.emulator.errors import bad_request, not_found, not_supported, unprocessable
 from airflow_workfront.emulator.ordering import ResultOrder
@@ -27,11 +27,19 @@ DEFAULT_TRACKED_FIELDS = frozenset({
     "status", "name", "percentComplete", "ownerID", "assignedToID", "plannedStartDate",
     "plannedCompletionDate", "hours", "projectID",
 })
-JOURNALED_TYPES = frozenset({"PROJ", "TASK", "OPTASK", "PORT", "PRGM", "USER", "HOUR", "EXPNS", "DOCU"})
+# Fields journaled per type beyond the default set; custom fields (DE:...) are journaled on every type.
+TRACKED_BY_TYPE = {
+    "ASSGN": frozenset({"assignmentPercent", "roleID", "status"}), "NOTE": frozenset({"noteText"}),
+    "CTGY": frozenset({"description", "catObjCode"}),
+    "PARAM": frozenset({"description", "dataType", "displayType"}),
+}
+JOURNALED_TYPES = frozenset({"PROJ", "TASK", "OPTASK", "PORT", "PRGM", "USER", "HOUR", "EXPNS", "DOCU", "ASSGN", "NOTE",
+                             "CTGY", "PARAM"})
 REQUIRED_ON_CREATE = {
     "PROJ": ("name",), "TASK": ("name", "projectID"), "OPTASK": ("name", "projectID"),
     "HOUR": ("hours",), "PORT": ("name",), "PRGM": ("name",), "USER": ("name",),
-    "DOCU": ("name",), "NOTE": ("noteText",),
+    "DOCU": ("name",), "NOTE": ("noteText",), "CTGY": ("name", "catObjCode"), "CTGYPA": ("categoryID", "parameterID"),
+    "PARAM": ("name",),
 }
 # Privately owned objects the docs write through their owner (``updates={queueDef: {isPublic: 1}}``):
 # (owner code, reference) -> (owned object code, its key back to the owner). A write replaces them.
@@ -279,6 +287,7 @@ class Store:
         """A written value with its field's metadata type (custom fields: their parameter's dataType)."""
         if name.startswith("DE:"):
             param = self.parameter(name[3:])
+            customforms.check_writable(self.objects, obj_type, name, param)
             if param is None:
                 return value  # a custom field without a definition keeps what was sent
             kind = fieldtypes.PARAM_TYPES.get(str(param.get("dataType")), fieldtypes.STRING)
@@ -327,6 +336,8 @@ class Store:
                 record["lastUpdatedByID"] = user
             if record["ID"] in self.objects[obj_type.code]:
                 raise unprocessable(f"{obj_type.name} {record['ID']} already exists")
+            if check_required:
+                customforms.check_new(self.objects, obj_type.code, record)
             self._put(obj_type, record, None)
             self._remember(lambda: self._drop(obj_type, record))
             self._replace_collections(obj_type, record, data, user)
@@ -358,6 +369,7 @@ class Store:
             defaults["progressStatus"] = "ON"
         if obj_type.code == "ROLE":
             defaults["maxUsers"] = 0
+        defaults.update(customforms.defaults(self.objects, obj_type.code, data))
         if obj_type.code == "TASK" and data.get("projectID"):
             number = 1 + sum(1 for t in self.objects["TASK"].values() if t.get("projectID") == data["projectID"])
             defaults.update({"taskNumber": number, "wbs": str(number)})
@@ -418,6 +430,9 @@ class Store:
             if obj_type.code == "ASSGN":
                 for item in [w for w in self.objects["WRKITM"].values() if w.get("assignmentID") == obj_id]:
                     self.delete(catalog()["WRKITM"], item["ID"], user_id, force=True)
+            if obj_type.code == "PARAM":  # a deleted custom field leaves every form
+                for link in customforms.links_of(self.objects, obj_id):
+                    self.delete(catalog()["CTGYPA"], link["ID"], user_id, force=True)
             self._drop(obj_type, record)
             self._remember(lambda: self._put(obj_type, record, None))
             user = user_id or self.default_user_id
@@ -516,24 +531,32 @@ class Store:
         if change in ("A", "D"):
             entries.append(base)
         else:
-            for name in sorted(self.tracked_fields):
+            custom = {k for k in (*(old or {}), *(new or {})) if k.startswith("DE:")}
+            tracked = self.tracked_fields | TRACKED_BY_TYPE.get(obj_type.code, frozenset()) | custom
+            for name in sorted(tracked):
                 before, after = (old or {}).get(name), (new or {}).get(name)
                 if before == after or (name not in (new or {}) and name not in (old or {})):
                     continue
                 entry = {**base, "fieldName": name}
-                entry.update(_typed_values(name, before, after))
+                entry.update(_typed_values(name, before, after, self._custom_kind(name)))
                 entries.append(entry)
         for entry in entries:
             self.create(jrnle, entry, user, at_ms=now, journal=False, check_required=False)
+
+    def _custom_kind(self, name: str) -> str | None:
+        """The metadata type of a custom field's values (``None`` for other fields or no definition)."""
+        param = self.parameter(name[3:]) if name.startswith("DE:") else None
+        return fieldtypes.PARAM_TYPES.get(str(param.get("dataType")), fieldtypes.STRING) if param else None
 
     def _notify(self, event: str, code: str, new: dict, old: dict) -> None:
         for listener in list(self.listeners):
             listener(event, code, copy.deepcopy(new), copy.deepcopy(old))
 
 
-def _typed_values(name: str, before: Any, after: Any) -> dict:
-    """Journal old/new values in the Text, Number or Date columns, as Workfront splits them."""
-    if is_date_field(name):
+def _typed_values(name: str, before: Any, after: Any, custom_kind: str | None = None) -> dict:
+    """Journal old/new values in the Text, Number or Date columns, as Workfront splits them (a
+    custom field's by its definition's type)."""
+    if is_date_field(name) or custom_kind == fieldtypes.DATETIME:
         return {"oldDateVal": before, "newDateVal": after}
     if isinstance(before, (int, float)) or isinstance(after, (int, float)):
         return {"oldNumberVal": before, "newNumberVal": after}
