@@ -53,7 +53,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     tags=["workfront", "example", "mirror"],
-):
+) as dag:
     WorkfrontMirror(
         group_id="workfront",
         sql_conn_id=WAREHOUSE_CONN_ID,

@@ -137,6 +137,42 @@ def test_sync_example_runs_green_with_connections_in_the_database(run_dag, emula
 
 @pytest.mark.emulator
 @pytest.mark.dag
+@pytest.mark.slow
+@pytest.mark.parametrize("connections", ["env"], indirect=True)  # the db kind: the sync example's test
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_mirror_example_copies_every_type_into_sqlite_and_postgres(run_dag, emulator, connections, database, request):
+    """The quick start's DAG: every default type in its table, counts matching Workfront's."""
+    from datetime import datetime, timedelta, timezone
+
+    from airflow.providers.common.sql.hooks.sql import DbApiHook
+    from airflow.sdk import BaseHook
+
+    from airflow_workfront.mirror import DEFAULT_OBJECTS
+
+    if database == "postgres":
+        pg = request.getfixturevalue("postgres_conn_id")
+        connections("workfront_warehouse", **json.loads(BaseHook.get_connection(pg).as_json()))
+    end = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    emulator.control.set_clock(end.isoformat())  # the demo seed's timestamps fall in the hour before
+    emulator.control.reset("demo")
+    emulator.control.set_clock((end + timedelta(minutes=1)).isoformat())
+    module = load_module("example_workfront_mirror")
+    from airflow.models.variable import Variable
+
+    for task_id in module.dag.task_dict:  # each table's first run, whatever ran before
+        Variable.delete(f"workfront_sync_watermark__example_workfront_mirror__{task_id}")
+    dag_run = run_dag(module.dag, logical_date=end)
+    assert succeeded(dag_run)
+    hook = BaseHook.get_hook("workfront_warehouse")
+    assert isinstance(hook, DbApiHook)
+    for code in DEFAULT_OBJECTS:
+        counts = xcom(dag_run, f"workfront.{code.lower()}")["counts"]
+        stored = hook.get_records(f"SELECT COUNT(*) FROM wf_{code.lower()}")[0][0]
+        assert counts["matches"] and counts["table"] == stored == len(emulator.control.list_objects(code)), code
+
+
+@pytest.mark.emulator
+@pytest.mark.dag
 def test_bulk_csv_creates_the_tasks_and_recalculates(run_dag, emulator, connections):
     dag_run = run_dag(load("example_workfront_bulk_csv"))
     assert succeeded(dag_run)
