@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from airflow_workfront.sync.choices import check_choice
 from airflow_workfront.sync.window import iso_ms
 
 ON_MISMATCH = ("warn", "fail")
@@ -26,9 +27,7 @@ class CountMismatchError(RuntimeError):
 
 def check_on_mismatch(value: str) -> str:
     """``value`` if it is one of :data:`ON_MISMATCH`, else a clear error."""
-    if value not in ON_MISMATCH:
-        raise ValueError(f"on_count_mismatch must be one of {ON_MISMATCH}, got {value!r}")
-    return value
+    return check_choice(value, ON_MISMATCH, "on_count_mismatch")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ VALID_FROM, VALID_TO, CURRENT = "_wf_valid_from", "_wf_valid_to", "_wf_current"
 
 def check_mode(mode: str) -> str:
     """``mode`` if it is one of :data:`MODES`, else a clear error."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    return mode
+    from airflow_workfront.sync.choices import check_choice
+
+    return check_choice(mode, MODES, "mode")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from airflow_workfront.sync.choices import check_choice
+
 _NON_IDENT = re.compile(r"[^0-9A-Za-z_]+")
 _PLURAL_ACRONYM = re.compile(r"([A-Z]{2,})s(?![a-z])")
 _CAMEL_BOUNDARIES = (re.compile(r"([a-z0-9])([A-Z])"), re.compile(r"([A-Z]+)([A-Z][a-z])"))
@@ -32,9 +34,7 @@ NAMING_STYLES = (SNAKE_CASE, WORKFRONT)
 
 def check_naming(style: str) -> str:
     """``style`` if it is one of :data:`NAMING_STYLES`, else a clear error."""
-    if style not in NAMING_STYLES:
-        raise ValueError(f"column_names must be one of {NAMING_STYLES}, got {style!r}")
-    return style
+    return check_choice(style, NAMING_STYLES, "column_names")
 
 
 def snake_case(field: str) -> str:
