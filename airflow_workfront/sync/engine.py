@@ -4,8 +4,10 @@ A run reads the window's first page; when it is full, one ``count`` sizes the re
 into partitions of whole pages (:mod:`~airflow_workfront.sync.planner`) and read in parallel by at
 most ``max_concurrency`` workers: each finds its cut with its first page, read by offset, then
 pages by key (:mod:`~airflow_workfront.sync.paging`) up to the next partition's cut. Pages
-go to the sink one at a time as they arrive, so memory holds at most one page per worker. Then the
-window's deletions are applied (journal entries or ID reconciliation).
+go to the sink one at a time as they arrive, written in a thread of their own while the readers
+ask for their next pages (:mod:`~airflow_workfront.sync.writer`), so memory holds at most two pages
+per worker. Once every page is written, the window's deletions are applied (journal entries or ID
+reconciliation).
 
 **Counting ahead.** A window that is likely to hold many pages (see :data:`COUNT_AHEAD_WIDTH`) is
 counted *while* its first page is read, not after: the count of the whole window comes back in a
@@ -50,6 +52,7 @@ from airflow_workfront.sync.sinks.base import Sink, SyncTarget
 from airflow_workfront.sync.sinks.fieldtypes import read_field_kinds
 from airflow_workfront.sync.summary import SyncSummary
 from airflow_workfront.sync.window import SyncWindow, iso_ms
+from airflow_workfront.sync.writer import PageWriter
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +163,7 @@ class SyncEngine:
         self.count_ahead = count_ahead
         self._lock = threading.Lock()
         self._requests_before = 0
+        self._writer: PageWriter | None = None
 
     def run(self, window: SyncWindow, sink: Sink) -> SyncSummary:
         """Sync ``window`` into ``sink`` and return what was done.
@@ -175,6 +179,37 @@ class SyncEngine:
         reader = KeysetReader(
             self.client, self.obj_code, self.fields, self.date_field, self.filters, self.page_size, stop
         )
+        writer = self._writer = PageWriter(self._write_now, self.max_workers, stop, self.obj_code)
+        try:
+            read_window, summary = self._read_window(window, reader, sink, stop)
+        finally:
+            self._writer = None
+            writer.close()  # every page handed over is written (or the sink's error raised) before any delete
+
+        if self.deletes == "journal":
+            for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
+                summary.deleted += sink.delete(ids, batch=n)
+        elif self.deletes == "reconcile":
+            present = workfront_ids(self.client, self.obj_code, self.filters, self.page_size)
+            for n, ids in enumerate(missing_ids(sink.iter_ids(), present, self.page_size)):
+                summary.deleted += sink.delete(ids, batch=n)
+
+        summary.requests = _requests(self.client) - requests_before
+        summary.extra["duration_s"] = round(time.monotonic() - started, 3)
+        sink.close(summary)
+        log.info(
+            "Synced %s %s: %d objects read, %d upserted, %d deleted, %d pages, %d partitions, %d requests "
+            "(%d for planning)",
+            self.obj_code, read_window, summary.fetched, summary.upserted, summary.deleted,
+            summary.pages, summary.partitions, summary.requests, summary.planning_requests,
+        )
+        return summary
+
+    def _read_window(
+        self, window: SyncWindow, reader: KeysetReader, sink: Sink, stop: threading.Event
+    ) -> tuple[SyncWindow, SyncSummary]:
+        """Close ``window``, open the sink and hand every page of the window to the writer; the
+        window read (with the lookback) and the summary so far."""
         ahead: tuple[int, PageFuture] | None = None
         first_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wf-sync-first")
         try:
@@ -205,25 +240,7 @@ class SyncEngine:
             del first  # not held while the rest is read
             if rest is not None:
                 self._read_rest(reader, rest, sink, summary, stop)
-
-        if self.deletes == "journal":
-            for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
-                summary.deleted += sink.delete(ids, batch=n)
-        elif self.deletes == "reconcile":
-            present = workfront_ids(self.client, self.obj_code, self.filters, self.page_size)
-            for n, ids in enumerate(missing_ids(sink.iter_ids(), present, self.page_size)):
-                summary.deleted += sink.delete(ids, batch=n)
-
-        summary.requests = _requests(self.client) - requests_before
-        summary.extra["duration_s"] = round(time.monotonic() - started, 3)
-        sink.close(summary)
-        log.info(
-            "Synced %s %s: %d objects read, %d upserted, %d deleted, %d pages, %d partitions, %d requests "
-            "(%d for planning)",
-            self.obj_code, read_window, summary.fetched, summary.upserted, summary.deleted,
-            summary.pages, summary.partitions, summary.requests, summary.planning_requests,
-        )
-        return summary
+        return read_window, summary
 
     def counts_ahead(self, window: SyncWindow) -> bool:
         """Whether a run of ``window`` counts it together with its first page (see ``count_ahead``)."""
@@ -473,9 +490,17 @@ class SyncEngine:
             del rows  # not held while the next page is read
 
     def _write(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:
-        """Hand one page to the sink (one at a time) and log progress."""
+        """Hand one page to the run's writer (the next request leaves meanwhile), or write it now."""
         if not rows:
             return
+        writer = self._writer
+        if writer is None:
+            self._write_now(sink, rows, partition, page, summary)
+        else:
+            writer.put(sink, rows, partition, page, summary)
+
+    def _write_now(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:
+        """Hand one page to the sink (one at a time) and log progress."""
         for ref, sub in self.flattened:
             for row in rows:
                 nested = row.pop(ref, None)
