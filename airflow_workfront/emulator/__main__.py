@@ -21,6 +21,14 @@ def _finite_seconds(text: str) -> float:
     return value
 
 
+def _share(text: str) -> float:
+    """A number from 0 to 1 (argparse type)."""
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
+    return value
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m airflow_workfront.emulator",
                                      description="A local Adobe Workfront API for development and tests.")
@@ -40,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a fault")
     parser.add_argument("--fault-kinds", default="429,500,drop",
                         help="comma-separated faults to draw from: 429, 500, drop, error200 (an error body with HTTP 200)")
+    parser.add_argument("--event-drop-rate", type=_share, default=0.0, metavar="R",
+                        help="share of event deliveries never sent, as when Workfront gives up after its retries "
+                             "(drawn from --random-seed)")
     parser.add_argument("--concurrency-limit", type=int, default=10, help="requests in flight before 429")
     parser.add_argument("--session-ttl", type=float, default=8 * 3600.0, help="seconds a session/token lives")
     parser.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
@@ -79,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                             fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
                             concurrency_limit=args.concurrency_limit, control_api=args.control_api, clock=args.clock,
                             shuffle_seed=args.shuffle_seed, invented_rules=tuple(args.invented_rule),
-                            time_zone=args.time_zone, clock_offset=args.clock_offset)
+                            time_zone=args.time_zone, clock_offset=args.clock_offset,
+                            event_drop_rate=args.event_drop_rate)
     emulator = Emulator(config)
     logging.getLogger("uvicorn.error").addFilter(QuietDroppedConnections())
     ready = f"Workfront emulator ready at http://{args.host}:{args.port}"

@@ -119,6 +119,7 @@ class Emulator:
             *oauth.routes(self.auth),
         ]
         self.event_subscriptions = eventsubs.EventSubscriptions(self.auth)
+        self.event_subscriptions.configure_drops(self.config.event_drop_rate, self.config.random_seed)
         self.event_subscriptions.attach(self.store)
         routes += self.event_subscriptions.routes()
         if self.config.control_api:

@@ -104,6 +104,8 @@ def routes(emulator: Tenant) -> list[Route]:
                                   float(body.get("latency_ms", 0.0)), int(body.get("random_seed", 0)))
         emulator.churn.configure(body.get("churn"), int(body.get("random_seed", 0)))
         emulator.faults.set_cost(float(body.get("base_cost_ms", 0.0)), float(body.get("row_cost_ms", 0.0)))
+        if emulator.event_subscriptions is not None:
+            emulator.event_subscriptions.configure_drops(body.get("event_drop_rate", 0.0), int(body.get("random_seed", 0)))
         if "concurrency_limit" in body:
             emulator.config.concurrency_limit = int(body["concurrency_limit"])
         return json_response({"ok": True})
@@ -138,7 +140,8 @@ def routes(emulator: Tenant) -> list[Route]:
 
     async def deliveries(request: Request) -> Response:
         subs = emulator.event_subscriptions
-        return json_response({"data": subs.delivery_log() if subs else []})
+        return json_response({"data": subs.delivery_log() if subs else [], "dropped": subs.dropped_log() if subs else [],
+                              "drop_rate": subs.drop_rate if subs else 0.0})
 
     return [
         Route("/_emulator/reset", guarded(reset), methods=["POST"]),

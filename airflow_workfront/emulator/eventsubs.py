@@ -1,6 +1,10 @@
 """Event subscriptions (webhooks): the API at ``/attask/eventsubscription/api/v1/subscriptions``
 and delivery of CREATE/UPDATE/DELETE events to subscriber URLs, with retries and backoff.
 
+Deliveries go out in parallel (``DELIVERY_WORKERS`` at once), as Workfront's do, so a burst of a
+thousand edits reaches the subscriber within seconds. A fault for tests drops a share of them
+(``drop_rate``): a dropped delivery is never sent, as when Workfront gives up after its retries.
+
 Deliveries are POSTed with the registered ``authToken`` as ``Authorization: Bearer <token>`` (the
 docs call it a bearer token without naming the header) and the documented payload: eventType,
 subscriptionId, eventTime, eventVersion, subscriptionVersion, newState, oldState.
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import json
 import queue
+import random
 import re
 import threading
 import time
@@ -23,7 +28,7 @@ from starlette.routing import Route
 
 from airflow_workfront.emulator.auth import CUSTOMER_ID, AuthState
 from airflow_workfront.emulator.catalog import catalog
-from airflow_workfront.emulator.errors import ApiError
+from airflow_workfront.emulator.errors import ApiError, bad_request
 from airflow_workfront.emulator.responses import json_response
 
 if TYPE_CHECKING:
@@ -43,6 +48,8 @@ SUPPORTED_CODES = frozenset({"ASSGN", "CMPY", "PTLTAB", "DOCU", "EXPNS", "HOUR",
                              "PROJ", "PTLSEC", "TASK", "TMPL", "TSHET", "USER"})
 EXTRA_CODES = {"approval", "approval_stage", "approval_stage_participant", "RECORD", "RECORD_TYPE", "WORKSPACE", "FIELD"}
 MAX_ATTEMPTS = 11
+DELIVERY_WORKERS = 16  # deliveries in flight at once
+IDLE_SECONDS = 30.0  # a delivery worker with nothing to send for this long stops (a new event starts it again)
 _WF_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}):(\d{3})([+-]\d{4})$")
 
 
@@ -53,14 +60,26 @@ def _plain(message: str, status: int) -> Response:
 class EventSubscriptions:
     """Subscriptions of one tenant and their delivery worker."""
 
-    def __init__(self, auth: AuthState, retry_base_seconds: float = 0.2) -> None:
+    def __init__(self, auth: AuthState, retry_base_seconds: float = 0.2, workers: int = DELIVERY_WORKERS) -> None:
         self.auth = auth
         self.subscriptions: dict[str, dict] = {}
         self.lock = threading.Lock()
         self.retry_base_seconds = retry_base_seconds
+        self.workers = workers
         self._queue: queue.Queue = queue.Queue()
         self._log: list[dict] = []
-        self._worker: threading.Thread | None = None
+        self._dropped: list[dict] = []
+        self._workers: list[threading.Thread] = []
+        self.drop_rate = 0.0
+        self._drop_rng = random.Random(0)
+
+    def configure_drops(self, rate: float, random_seed: int = 0) -> None:
+        """Never send a share ``rate`` of deliveries (0 to 1), drawn reproducibly from ``random_seed``."""
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise bad_request(f"event_drop_rate must be a number from 0 to 1, got {rate!r}")
+        with self.lock:
+            self.drop_rate = float(rate)
+            self._drop_rng = random.Random(random_seed)
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -70,8 +89,14 @@ class EventSubscriptions:
         store.listeners.append(self.on_change)
 
     def delivery_log(self) -> list[dict]:
+        """Every delivery attempt: URL, subscription, event type, attempt number, HTTP status (0: no answer)."""
         with self.lock:
             return list(self._log)
+
+    def dropped_log(self) -> list[dict]:
+        """The deliveries the drop fault kept from being sent: URL, subscription, event type, object ID."""
+        with self.lock:
+            return list(self._dropped)
 
     def routes(self) -> list[Route]:
         return [
@@ -229,13 +254,29 @@ class EventSubscriptions:
 
                 for key in ("newState", "oldState"):
                     payload[key] = base64.b64encode(json.dumps(payload[key]).encode()).decode()
+            if self._drawn_for_drop():
+                with self.lock:
+                    self._dropped.append({"url": sub["url"], "subscriptionId": sub["id"], "eventType": event,
+                                          "objID": subject.get("ID")})
+                continue
             self._queue.put((sub["url"], sub["authToken"], payload, 0))
-        self._ensure_worker()
+        self._ensure_workers()
 
-    def _ensure_worker(self) -> None:
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._deliver_loop, name="wf-emulator-webhooks", daemon=True)
-            self._worker.start()
+    def _drawn_for_drop(self) -> bool:
+        with self.lock:
+            return self.drop_rate > 0 and self._drop_rng.random() < self.drop_rate
+
+    def _ensure_workers(self) -> None:
+        """Start delivery workers up to ``workers`` (they stop when idle)."""
+        with self.lock:
+            while len(self._workers) < self.workers:
+                worker = threading.Thread(target=self._deliver_loop, name="wf-emulator-webhooks", daemon=True)
+                self._workers.append(worker)
+                worker.start()
+
+    def _requeue(self, item: tuple) -> None:
+        self._queue.put(item)
+        self._ensure_workers()
 
     def _deliver_loop(self) -> None:
         import httpx
@@ -243,9 +284,13 @@ class EventSubscriptions:
         with httpx.Client(timeout=5.0) as client:
             while True:
                 try:
-                    url, token, payload, attempt = self._queue.get(timeout=30)
+                    url, token, payload, attempt = self._queue.get(timeout=IDLE_SECONDS)
                 except queue.Empty:
-                    return
+                    with self.lock:  # stop only if nothing arrived meanwhile (a put is followed by _ensure_workers)
+                        if self._queue.empty():
+                            self._workers.remove(threading.current_thread())
+                            return
+                    continue
                 try:
                     status = client.post(url, json=payload, headers={"Authorization": f"Bearer {token}"}).status_code
                 except httpx.HTTPError:
@@ -256,7 +301,9 @@ class EventSubscriptions:
                 if not 200 <= status < 300 and attempt + 1 < MAX_ATTEMPTS:
                     # Workfront waits ((2^attempt) - 1) * 84.8 s; the emulator scales that down.
                     delay = ((2 ** (attempt + 1)) - 1) * self.retry_base_seconds
-                    threading.Timer(delay, self._queue.put, ((url, token, payload, attempt + 1),)).start()
+                    timer = threading.Timer(delay, self._requeue, ((url, token, payload, attempt + 1),))
+                    timer.daemon = True
+                    timer.start()
 
 
 def event_state(code: str, record: dict) -> dict:

@@ -83,11 +83,13 @@ class EmulatorControl:
 
     def set_faults(self, rate: float = 0.0, kinds: tuple[str, ...] = ("429", "500", "drop"), latency_ms: float = 0.0,
                    random_seed: int = 0, churn: dict | None = None, concurrency_limit: int | None = None,
-                   base_cost_ms: float = 0.0, row_cost_ms: float = 0.0) -> None:
-        """Latency, random failures, churn (edits/deletes between search requests) and the cost
-        model (every answer takes at least ``base_cost_ms`` plus ``row_cost_ms`` per row)."""
+                   base_cost_ms: float = 0.0, row_cost_ms: float = 0.0, event_drop_rate: float = 0.0) -> None:
+        """Latency, random failures, churn (edits/deletes between search requests), the cost
+        model (every answer takes at least ``base_cost_ms`` plus ``row_cost_ms`` per row) and the
+        share of event deliveries never sent (``event_drop_rate``), all drawn from ``random_seed``."""
         body: dict[str, Any] = {"rate": rate, "kinds": list(kinds), "latency_ms": latency_ms, "random_seed": random_seed,
-                                "churn": churn, "base_cost_ms": base_cost_ms, "row_cost_ms": row_cost_ms}
+                                "churn": churn, "base_cost_ms": base_cost_ms, "row_cost_ms": row_cost_ms,
+                                "event_drop_rate": event_drop_rate}
         if concurrency_limit is not None:
             body["concurrency_limit"] = concurrency_limit
         self._call("POST", "/faults", body)
@@ -111,6 +113,10 @@ class EmulatorControl:
     def event_deliveries(self) -> list[dict]:
         """Webhook delivery attempts so far."""
         return self._call("GET", "/event-deliveries")["data"]
+
+    def dropped_events(self) -> list[dict]:
+        """Event deliveries the drop fault kept from being sent (never attempted)."""
+        return self._call("GET", "/event-deliveries")["dropped"]
 
     def close(self) -> None:
         self._http.close()

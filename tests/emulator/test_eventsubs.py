@@ -209,3 +209,116 @@ def test_obj_id_limits_events_and_share_and_delete_events_arrive(subs, emulator,
     assert [(r["body"]["eventType"], (r["body"]["newState"] or r["body"]["oldState"])["ID"]) for r in received] == [
         ("UPDATE", second["ID"]), ("SHARE", first["ID"]), ("DELETE", first["ID"])]
     assert received[2]["body"]["newState"] == {}
+
+
+def _edit_tasks(wf, count: int, name: str) -> list[str]:
+    """Edit ``count`` tasks (bulk edits of at most 100, as the docs allow); their IDs in edit order."""
+    ids = [t["ID"] for t in data(wf.get("/task/search", params={"ID_Sort": "asc", "$$LIMIT": count, "fields": "ID"}))]
+    for start in range(0, len(ids), 100):
+        chunk = ids[start:start + 100]
+        data(wf.put("/task", data={"updates": json.dumps([{"ID": i, "name": name} for i in chunk])}))
+    return ids
+
+
+def _dropped_run(subs, emulator, wf, receiver, seed: int) -> tuple[list[str], list[str]]:
+    """Edit every demo task with half the deliveries dropped: (task IDs delivered, task IDs dropped)."""
+    emulator.control.set_faults(event_drop_rate=0.5, random_seed=seed)
+    before = len(emulator.control.dropped_events())
+    ids = _edit_tasks(wf, 60, f"drop run {seed}")
+    dropped = [d["objID"] for d in emulator.control.dropped_events()[before:]]
+    arrived = receiver.wait_for(60 - len(dropped))
+    delivered = [r["body"]["newState"]["ID"] for r in arrived if r["body"]["newState"]["name"] == f"drop run {seed}"]
+    assert sorted(delivered + dropped) == sorted(ids)  # each event is either sent or dropped, never both
+    return delivered, dropped
+
+
+def test_the_drop_fault_never_sends_a_share_of_deliveries_reproducibly(subs, emulator, wf):
+    with Receiver() as receiver:
+        sub_id = subs.post(SUBS, json=_body(receiver.url)).json()["id"]
+        delivered, dropped = _dropped_run(subs, emulator, wf, receiver, seed=7)
+        assert 15 <= len(dropped) <= 45 and len(delivered) == 60 - len(dropped)
+        time.sleep(0.5)  # nothing dropped arrives late
+        assert not {r["body"]["newState"]["ID"] for r in receiver.received} & set(dropped)
+        receiver.received.clear()
+        again_delivered, again = _dropped_run(subs, emulator, wf, receiver, seed=7)
+        assert again == dropped  # the same seed drops the same deliveries
+        receiver.received.clear()
+        other_delivered, other = _dropped_run(subs, emulator, wf, receiver, seed=8)
+        assert other != dropped
+    answered = [d for d in emulator.control.event_deliveries() if d["subscriptionId"] == sub_id and d["status"] == 200]
+    assert len(answered) == len(delivered) + len(again_delivered) + len(other_delivered)  # a dropped one is never tried
+
+
+def test_a_drop_rate_of_one_sends_nothing_and_a_bad_rate_is_refused(subs, emulator, wf):
+    with Receiver() as receiver:
+        subs.post(SUBS, json=_body(receiver.url))
+        emulator.control.set_faults(event_drop_rate=1.0)
+        _edit_tasks(wf, 5, "all dropped")
+        time.sleep(0.5)
+        assert receiver.received == []
+        assert len(emulator.control.dropped_events()) >= 5
+    with pytest.raises(RuntimeError, match="event_drop_rate"):
+        emulator.control.set_faults(event_drop_rate=1.5)
+
+
+class SlowReceiver(Receiver):
+    """A receiver that takes ``delay`` seconds per delivery and records how many were in flight at once."""
+
+    def __init__(self, delay: float, fail_every: int = 0) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.seen = 0
+        lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with lock:
+                    receiver.in_flight += 1
+                    receiver.max_in_flight = max(receiver.max_in_flight, receiver.in_flight)
+                    receiver.seen += 1
+                    failing = bool(fail_every) and receiver.seen % fail_every == 0
+                time.sleep(delay)
+                with lock:
+                    receiver.in_flight -= 1
+                    receiver.received.append({"body": body, "failed": failing})
+                self.send_response(503 if failing else 200)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server.server_close()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+
+def test_a_burst_of_a_thousand_edits_is_delivered_in_parallel_and_failures_are_retried(subs, emulator, wf):
+    # 1,000 tasks (the demo's 60 and 940 more), edited in ten bulk calls of 100.
+    project = data(wf.get("/proj/search", params={"$$LIMIT": 1}))[0]
+    for _ in range(10):
+        data(wf.post("/task", data={"updates": json.dumps([{"name": "burst", "projectID": project["ID"]}] * 94)}))
+    with SlowReceiver(delay=0.05, fail_every=50) as receiver:  # one delivery in 50 answers 503 and is retried
+        sub_id = subs.post(SUBS, json=_body(receiver.url)).json()["id"]
+        started = time.monotonic()
+        ids = _edit_tasks(wf, 1000, "burst edit")
+        assert len(ids) == 1000
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # every task delivered, and every attempt logged by the emulator
+            received = list(receiver.received)
+            delivered = {r["body"]["newState"]["ID"] for r in received if not r["failed"]}
+            log = [d for d in emulator.control.event_deliveries() if d["subscriptionId"] == sub_id]
+            if delivered == set(ids) and len(log) == len(received):
+                break
+            time.sleep(0.1)
+        elapsed = time.monotonic() - started
+    assert delivered == set(ids), f"{len(delivered)} of 1000 delivered in {elapsed:.1f} s"
+    # Sent one after another, 1,000 deliveries of 50 ms would take 50 s; in parallel they overlap.
+    assert receiver.max_in_flight >= 8, receiver.max_in_flight
+    failed = sum(1 for r in received if r["failed"])
+    assert failed >= 1000 // 50 and sum(1 for d in log if d["status"] == 503) == failed
+    assert sum(1 for d in log if d["attempt"] > 1) >= failed  # each refused delivery was tried again
+    print(f"1,000 deliveries (and {failed} retries) in {elapsed:.1f} s, {receiver.max_in_flight} at once")

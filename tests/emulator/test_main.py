@@ -16,7 +16,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
         [sys.executable, "-m", "airflow_workfront.emulator", "--port", str(port), "--api-key", "cli-key",
          "--seed", "empty", "--seed-size", "30", "--control-api", "--shuffle-seed", "4",
          "--base-cost-ms", "250", "--row-cost-ms", "0.5", "--invented-rule", "delete_needs_force",
-         "--time-zone", "Asia/Kolkata"],
+         "--time-zone", "Asia/Kolkata", "--event-drop-rate", "0.25", "--random-seed", "3"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
@@ -30,6 +30,7 @@ def test_cli_prints_its_url_when_ready_and_serves_the_seed():
             assert http.get("/_emulator/order").json() == {"shuffle_seed": 4}
             assert http.get("/_emulator/rules").json()["enabled"] == ["delete_needs_force"]
             assert http.get("/_emulator/clock").json()["workfront"].endswith("+0530")
+            assert http.get("/_emulator/event-deliveries").json()["drop_rate"] == 0.25
     finally:
         process.terminate()
         process.wait(timeout=10)
