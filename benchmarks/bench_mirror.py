@@ -1,0 +1,344 @@
+"""``make bench`` (mirror part): a whole mixed tenant mirrored into PostgreSQL under Workfront's cost per row.
+
+    .venv/bin/python benchmarks/bench_mirror.py                    # 100,000 tasks, 200 ms + 0.5 ms a row
+    .venv/bin/python benchmarks/bench_mirror.py --size 2000 --no-write
+    .venv/bin/python benchmarks/bench_mirror.py --single           # also TASK alone: read, and sync into PostgreSQL
+
+The emulator runs in its own process with ``--seed-size N`` (N tasks, N/5 issues, N/2 hours, N
+assignments, N journal entries, N/50 projects, N/200 users) and the cost model: every answer takes
+at least BASE ms plus MS_A_ROW per row it returns, and it refuses an 11th request in flight.
+A ``WorkfrontMirror`` of the object types is built as a DAG would build it, and each of its tasks
+(``WorkfrontToSqlOperator(fields="all")``) is executed the way Airflow's scheduler runs them from
+one pool of 10 slots: a task starts when the pool has its ``pool_slots`` free (first come, first
+served, a task that does not fit lets later ones that do go first), and its client keeps at most
+that many requests in flight. Every table lands in a fresh PostgreSQL schema. The window is the
+mirror's first run: from the beginning up to the interval's end, every object.
+
+Per type the table shows the rows Workfront counts and the table holds, the requests its task's
+client sent (counted by the client; their sum must equal what the emulator received, or the run
+fails), the pages that a perfect read needs, the task's wall time and when it started. The bound
+is all those pages spread over 10 requests in flight, times a full page's latency under the model.
+Results print as a table and replace the part of ``docs/benchmarks.md`` between this script's
+``mirror-results`` markers (``--no-write`` leaves it alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # run.py: the machine line and the docs writer
+
+API_KEY = "bench-key"
+CLOCK = "2026-03-02T10:00:00Z"
+END = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+PAGE = 2000
+POOL = 10
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+#: The object types the seed fills (``--seed-size``): tasks and what grows with them.
+OBJECTS = ("PROJ", "TASK", "OPTASK", "HOUR", "ASSGN", "USER", "JRNLE")
+START_MARK, END_MARK = "<!-- mirror-results:start -->", "<!-- mirror-results:end -->"
+WF_CONN, SQL_CONN = "wf_bench_mirror", "wf_bench_mirror_pg"
+
+
+def page_seconds(cost: tuple[float, float]) -> float:
+    """A full page's latency under the model: the base plus 2000 rows."""
+    return (cost[0] + cost[1] * PAGE) / 1000
+
+
+def bound_seconds(pages: int, cost: tuple[float, float], slots: int = POOL) -> float:
+    """All ``pages`` spread over ``slots`` requests in flight, times a full page's latency."""
+    return math.ceil(pages / slots) * page_seconds(cost)
+
+
+def start_emulator(size: int, cost: tuple[float, float]):
+    """The emulator in its own process: ``size`` tasks and their tenant, the cost model, 10 in flight."""
+    from airflow_workfront.emulator.testing import EmulatorProcess
+
+    emulator = EmulatorProcess("--seed", "empty", "--seed-size", str(size), "--clock", CLOCK,
+                               "--concurrency-limit", str(POOL), "--base-cost-ms", str(cost[0]),
+                               "--row-cost-ms", str(cost[1]), api_key=API_KEY)
+    emulator.control.advance_clock(60)  # Workfront's clock is past the window's end and its margin
+    return emulator
+
+
+class Schema:
+    """A fresh PostgreSQL schema, and an Airflow connection whose tables land in it."""
+
+    def __init__(self, uri: str) -> None:
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        self.name = f"wf_bench_mirror_{uuid.uuid4().hex[:8]}"
+        os.environ["AIRFLOW_CONN_WF_BENCH_MIRROR_ADMIN"] = uri
+        self.admin = PostgresHook(postgres_conn_id="wf_bench_mirror_admin")
+        self.admin.run(f'CREATE SCHEMA "{self.name}"')
+        sep = "&" if "?" in uri else "?"
+        os.environ[f"AIRFLOW_CONN_{SQL_CONN.upper()}"] = f"{uri}{sep}options={quote(f'-c search_path={self.name}')}"
+
+    def drop(self) -> None:
+        """Remove the schema and every table in it."""
+        self.admin.run(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+class ClientLedger:
+    """Which task's client sent which requests: every client a hook makes is filed under the task
+    running in that thread, and read once the task is done (the clients count what they send)."""
+
+    def __init__(self) -> None:
+        self.clients: dict[str, list[Any]] = {}
+        self.running = threading.local()
+        self._lock = threading.Lock()
+
+    def install(self) -> None:
+        """File each client :meth:`WorkfrontHook.get_conn` makes (the hook is otherwise unchanged)."""
+        from airflow_workfront.hooks.workfront import WorkfrontHook
+
+        original = WorkfrontHook.get_conn
+        ledger = self
+
+        def get_conn(hook):
+            client = original(hook)
+            task = getattr(ledger.running, "task", None)
+            with ledger._lock:
+                if task is not None and all(c is not client for c in ledger.clients.setdefault(task, [])):
+                    ledger.clients[task].append(client)
+            return client
+
+        WorkfrontHook.get_conn = get_conn  # type: ignore[method-assign]
+
+    def requests(self, task: str) -> int:
+        """Requests the clients of ``task`` sent."""
+        return sum(c.stats.total for c in self.clients.get(task, []))
+
+
+def run_pool(operators: list[Any], context: dict, ledger: ClientLedger, slots: int = POOL) -> dict[str, dict]:
+    """Execute each operator once it fits in a pool of ``slots`` slots (in the order given; one that
+    does not fit lets the next ones that fit go first), each in its own thread. Per task: its
+    summary, start and end (seconds from the pool's start), or the error that stopped it."""
+    results: dict[str, dict] = {}
+    free = slots
+    waiting = list(operators)
+    changed = threading.Condition()
+    started = time.perf_counter()
+
+    def run(op: Any) -> None:
+        nonlocal free
+        ledger.running.task = op.task_id
+        begin = time.perf_counter() - started
+        try:
+            outcome: dict[str, Any] = {"summary": op.execute(dict(context))}
+        except Exception as exc:  # reported with the table, and the run fails
+            outcome = {"error": f"{type(exc).__name__}: {exc}"}
+        outcome.update(start=begin, end=time.perf_counter() - started)
+        with changed:
+            results[op.task_id] = outcome
+            free += op.pool_slots
+            changed.notify_all()
+
+    threads = []
+    with changed:
+        while waiting:
+            fits = next((op for op in waiting if op.pool_slots <= free), None)
+            if fits is None:
+                changed.wait()
+                continue
+            waiting.remove(fits)
+            free -= fits.pool_slots
+            thread = threading.Thread(target=run, args=(fits,), name=f"task-{fits.task_id}")
+            threads.append(thread)
+            thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def tenant_counts(base_url: str, codes: list[str]) -> dict[str, int]:
+    """Workfront's count of each type, before the run (one request each, not timed)."""
+    from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
+
+    with WorkfrontClient(ClientConfig(host=base_url, auth=ApiKeyAuth(API_KEY))) as client:
+        return {code: int(client.count(code)) for code in codes}
+
+
+def mirror_tasks(codes: list[str], fields: list[str] | None = None, prefix: str = "wf_") -> list[Any]:
+    """The tasks of a ``WorkfrontMirror`` of ``codes``, in the group's order, as a DAG file makes them
+    (``fields``: instead of every field, these, for every type)."""
+    from airflow.sdk import DAG
+
+    from airflow_workfront.mirror import WorkfrontMirror
+
+    with DAG("bench_mirror", schedule=None, start_date=datetime(2026, 1, 1, tzinfo=timezone.utc)) as dag:
+        WorkfrontMirror(group_id="workfront", sql_conn_id=SQL_CONN, workfront_conn_id=WF_CONN, objects=codes,
+                        table_prefix=prefix, on_count_mismatch="fail",
+                        task_kwargs={"fields": fields} if fields else None)
+    return [dag.task_dict[f"workfront.{code.lower()}"] for code in codes]
+
+
+def measure_mirror(base_url: str, codes: list[str], postgres: str,
+                   fields: list[str] | None = None) -> tuple[dict[str, dict], float, int]:
+    """One run of the mirror into a fresh schema: per task its outcome and requests, the wall time,
+    and the requests the emulator received (checked against the clients' own count)."""
+    ledger = ClientLedger()
+    ledger.install()
+    schema = Schema(postgres)
+    try:
+        operators = mirror_tasks(codes, fields)
+        # The window of a mirror's first run: from the beginning to the end of its interval.
+        context = {"data_interval_start": datetime(1970, 1, 1, tzinfo=timezone.utc), "data_interval_end": END}
+        started = time.perf_counter()
+        results = run_pool(operators, context, ledger)
+        wall = time.perf_counter() - started
+    finally:
+        schema.drop()
+    for op in operators:
+        results[op.task_id]["requests"] = ledger.requests(op.task_id)
+        results[op.task_id]["pool_slots"] = op.pool_slots
+    return results, wall, sum(r["requests"] for r in results.values())
+
+
+def measure_single(base_url: str, postgres: str) -> dict[str, float]:
+    """TASK alone with 10 requests in flight (the issue's one-object figures): the read into a sink that
+    keeps nothing, and the sync into PostgreSQL, both with the fields of ``benchmarks/run.py``."""
+    from null_sink import NullSink
+    from run import FIELDS
+
+    from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
+    from airflow_workfront.sync import SqlSink, SyncEngine, SyncWindow
+
+    window = SyncWindow(datetime(1970, 1, 1, tzinfo=timezone.utc), END)
+    out: dict[str, float] = {}
+    schema = Schema(postgres)
+    try:
+        for name, sink in (("read", NullSink()), ("sync into PostgreSQL", SqlSink("wf_task_alone", conn_id=SQL_CONN))):
+            with WorkfrontClient(ClientConfig(host=base_url, auth=ApiKeyAuth(API_KEY))) as client:
+                started = time.perf_counter()
+                summary = SyncEngine(client, "TASK", FIELDS.split(","), deletes="none").run(window, sink)
+                out[name] = time.perf_counter() - started
+                out[f"{name} requests"] = client.stats.total
+                out[f"{name} rows"] = summary.fetched
+    finally:
+        schema.drop()
+    return out
+
+
+def table(results: dict[str, dict], counts: dict[str, int], wall: float, received: int, cost: tuple[float, float],
+          single: dict[str, float] | None, size: int, command: str) -> list[str]:
+    """The printed (and documented) table."""
+    pages = {code: math.ceil(n / PAGE) for code, n in counts.items()}
+    bound = bound_seconds(sum(pages.values()), cost)
+    lines = ["| type | rows in Workfront | rows in the table | requests | pages needed | pool slots | started (s) | "
+             "wall (s) |", "|---|---|---|---|---|---|---|---|"]
+    for code, n in counts.items():
+        r = results[f"workfront.{code.lower()}"]
+        table_rows = r.get("summary", {}).get("counts", {}).get("table", "error")
+        lines.append(f"| {code} | {n:,} | {table_rows if isinstance(table_rows, str) else f'{table_rows:,}'} | "
+                     f"{r['requests']} | {pages[code]} | {r['pool_slots']} | {r['start']:.2f} | "
+                     f"{r['end'] - r['start']:.2f} |")
+    lines.append(f"| all | {sum(counts.values()):,} | | {received} | {sum(pages.values())} | {POOL} | | {wall:.2f} |")
+    met = "met" if wall <= 1.3 * bound else "not met"
+    lines += ["", f"Total wall time {wall:.2f} s; bound {bound:.2f} s ({sum(pages.values())} pages over {POOL} "
+                  f"requests in flight x {page_seconds(cost):.2f} s a page); ratio **{wall / bound:.2f}x** "
+                  f"(target 1.3x: {met})."]
+    if single:
+        one = bound_seconds(math.ceil(size / PAGE), cost)
+        lines += ["", "TASK alone, 10 requests in flight, the fields of `benchmarks/run.py`:", "",
+                  "| step | rows | requests | wall (s) | x the bound | target |", "|---|---|---|---|---|---|"]
+        for step, target in (("read", 1.15), ("sync into PostgreSQL", 1.2)):
+            lines.append(f"| {step} | {single[f'{step} rows']:,.0f} | {single[f'{step} requests']:.0f} | "
+                         f"{single[step]:.2f} | {single[step] / one:.2f}x | {target}x: "
+                         f"{'met' if single[step] <= target * one else 'not met'} |")
+        lines.append(f"| bound: {math.ceil(size / PAGE)} pages over {POOL} slots | | | {one:.2f} | 1.00x | |")
+    lines += ["", f"Reproduce: `{command}`"]
+    return lines
+
+
+def write_docs(text: str) -> None:
+    """Replace this script's part of docs/benchmarks.md (between its markers; added at the end once)."""
+    page = ROOT / "docs" / "benchmarks.md"
+    current = page.read_text()
+    if START_MARK not in current or END_MARK not in current:
+        current = current.rstrip("\n") + f"\n\n## The whole mirror under the cost model\n\n{START_MARK}\n{END_MARK}\n"
+    head, rest = current.split(START_MARK, 1)
+    page.write_text(f"{head}{START_MARK}\n{text}\n{END_MARK}{rest.split(END_MARK, 1)[1]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="tasks (the rest of the tenant grows with them)")
+    parser.add_argument("--cost", default="200,0.5", help="cost model BASE_MS,MS_A_ROW")
+    parser.add_argument("--objects", default=",".join(OBJECTS), help="object codes to mirror, comma-separated")
+    parser.add_argument("--postgres", default=os.environ.get("WF_TEST_POSTGRES_URI", DEFAULT_POSTGRES))
+    parser.add_argument("--fields", default="all",
+                        help="'all' (every field, as the mirror reads) or a comma list read for every type")
+    parser.add_argument("--single", action="store_true", help="also TASK alone: the read, and the sync into PostgreSQL")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--json", action="store_true", help="print the per-type figures as JSON on the last line")
+    args = parser.parse_args()
+    cost = tuple(float(x) for x in args.cost.split(","))
+    if len(cost) != 2:
+        raise SystemExit(f"--cost takes BASE_MS,MS_A_ROW (e.g. 200,0.5), got {args.cost!r}")
+    codes = [c.strip().upper() for c in args.objects.split(",") if c.strip()]
+    fields = None if args.fields == "all" else [f.strip() for f in args.fields.split(",") if f.strip()]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds, so the emulator and the schema go too
+    os.environ[f"AIRFLOW_CONN_{WF_CONN.upper()}"] = "{}"  # replaced once the emulator's port is known
+    from run import commit_label, machine, process_cpu_seconds
+
+    import airflow_workfront.operators.sync  # noqa: F401  (imports before the clock starts, as a worker has them)
+
+    emulator = start_emulator(args.size, cost)  # type: ignore[arg-type]
+    try:
+        os.environ[f"AIRFLOW_CONN_{WF_CONN.upper()}"] = json.dumps(
+            {"conn_type": "workfront", "host": emulator.base_url, "password": API_KEY})
+        counts = tenant_counts(emulator.base_url, codes)
+        load_before = os.getloadavg()[0]
+        emulator.control.reset_stats()
+        cpu = (time.process_time(), process_cpu_seconds(emulator.proc.pid))
+        results, wall, sent = measure_mirror(emulator.base_url, codes, args.postgres, fields)
+        cpu = (time.process_time() - cpu[0], process_cpu_seconds(emulator.proc.pid) - cpu[1])
+        stats = emulator.control.stats()
+        single = measure_single(emulator.base_url, args.postgres) if args.single else None
+    finally:
+        emulator.stop()
+    failed = {task: r["error"] for task, r in results.items() if "error" in r}
+    if failed:
+        raise SystemExit(f"mirror tasks failed: {failed}")
+    if stats["total"] != sent:
+        raise SystemExit(f"the emulator received {stats['total']} requests, the tasks' clients counted {sent}")
+    if stats["rejected_429"] or stats["max_in_flight"] > POOL:
+        raise SystemExit(f"more than {POOL} requests in flight: {stats}")
+    command = "make bench  # .venv/bin/python benchmarks/bench_mirror.py " + " ".join(sys.argv[1:])
+    described = "every field of each type (`fields='all'`)" if fields is None else ", ".join(fields)
+    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}; "
+             f"load average {load_before:.1f} before the mirror, {os.getloadavg()[0]:.1f} at the end.",
+             f"{args.size:,} tasks; every answer takes at least {cost[0]:g} ms plus {cost[1]:g} ms a row "
+             f"({page_seconds(cost):.2f} s a full page); at most {stats['max_in_flight']} requests were in flight "
+             f"at the emulator. Fields: {described}.",
+             f"CPU over the mirror: {cpu[0]:.1f} s in this process (the tasks, their clients and sinks), {cpu[1]:.1f} s "
+             f"in the emulator, which answers one request at a time: no run here can take less than its "
+             f"{cpu[1]:.1f} s.", "",
+             *table(results, counts, wall, stats["total"], cost, single, args.size, command.strip())]  # type: ignore[arg-type]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        write_docs(text)
+    if args.json:
+        print(json.dumps({"wall": wall, "received": stats["total"], "counts": counts, "emulator_cpu": cpu[1],
+                          "requests": {t: r["requests"] for t, r in results.items()},
+                          "fetched": {t: r["summary"].get("fetched") for t, r in results.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
