@@ -211,3 +211,30 @@ def test_a_bad_initial_start_is_refused_when_the_dag_is_parsed(value, message):
 def test_a_templated_initial_start_is_checked_once_rendered():
     op = WorkfrontToSqlOperator(task_id="t", obj_code="TASK", table="x", initial_start="{{ var.value.history_from }}")
     assert op.initial_start == "{{ var.value.history_from }}"
+
+
+def test_a_runs_log_is_a_short_true_story(wf, db, variables, caplog, capsys):
+    """Issue 24: the window and why, the pages, the counts and the watermark; no empty or false line."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+
+    def logged() -> str:  # the engine logs through logging; operators through structlog, to the console
+        out = capsys.readouterr()
+        text = caplog.text + out.out + out.err
+        caplog.clear()
+        return text
+
+    wf.add("TASK", date=EIGHT - HOUR / 2, name="a")
+    sync(EIGHT - HOUR, EIGHT)
+    first = logged()
+    assert "this task has no successful run yet, so its first run loads what came before" in first
+    assert "Watermark 'workfront_sync_watermark__gap_dag__sync_task' moved to 2026-03-02T08:00:00.000Z" in first
+    assert "Table wf_task: CREATE TABLE" in first
+    sync(EIGHT - HOUR, EIGHT)  # the same hour again: nothing moves, nothing is created
+    again = logged()
+    assert "stays at 2026-03-02T08:00:00.000Z" in again and "moved to" not in again
+    assert "no gap before it" in again
+    assert "Table wf_task: \n" not in again + "\n" and not [line for line in again.splitlines()
+                                                            if line.rstrip().endswith("Table wf_task:")]
+    assert "objCode=" not in first + again  # every object has it; no "no metadata type" line for it
