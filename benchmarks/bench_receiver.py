@@ -214,7 +214,7 @@ def report(result: dict) -> list[str]:
     rec, poll, tp = result["receiver"], result["polling"], result["throughput"]
     lines = ["### Event receiver: change to asset event, and deliveries per second", "",
              f"`airflow api-server` with {result['api_workers']} workers on {result['database']}, the emulator "
-             f"delivering in its own process. Load average during the run: {os.getloadavg()[0]:.1f}.", "",
+             f"delivering in its own process. Load average at the end of the run: {os.getloadavg()[0]:.1f}.", "",
              "| path | changes | median (s) | p95 (s) | max (s) |", "|---|---|---|---|---|",
              f"| event receiver (push) | {rec['n']} | {rec['median']:.3f} | {rec['p95']:.3f} | {rec['max']:.3f} |"]
     if poll:
