@@ -153,20 +153,17 @@ class MirrorStack:
     # -- Workfront ----------------------------------------------------------------------------
 
     def subscribe(self) -> list[str]:
-        """Subscribe the receiver to CREATE, UPDATE and DELETE of every mirrored type that sends events."""
+        """Subscribe the receiver to every mirrored type that sends events, as users do (``subscribe_mirror``)."""
         from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
-        from airflow_workfront.mirror.objects import mirror_object
+        from airflow_workfront.mirror.subscriptions import subscribe_mirror
 
         assert self.emulator is not None and self.airflow is not None
         client = WorkfrontClient(ClientConfig(host=self.emulator.base_url, auth=ApiKeyAuth(API_KEY)))
         try:
-            for code in self.objects:
-                if mirror_object(code).events:
-                    for event_type in ("CREATE", "UPDATE", "DELETE"):
-                        self.subscriptions.append(client.create_event_subscription(
-                            code, event_type, self.airflow.receiver_url(RECEIVER), self.token))
+            made = subscribe_mirror(client, self.objects, self.airflow.receiver_url(RECEIVER), self.token)
         finally:
             client.close()
+        self.subscriptions = made["subscription_ids"]
         return self.subscriptions
 
     def workfront(self, code: str, fields: Sequence[str]) -> dict[str, tuple]:
