@@ -147,6 +147,7 @@ def test_a_records_key_is_its_utc_date_to_the_millisecond_then_its_id():
     local = datetime(2026, 3, 1, 0, 5, 0, 999999, tzinfo=timezone(timedelta(hours=-7)))
     assert record_key({"ID": "a", D: local}, D) == Key(datetime(2026, 3, 1, 7, 5, 0, 999000, tzinfo=UTC), "a")
     assert record_key({"ID": "a", "entryDate": "2026-03-01T00:05:00.000Z"}, "entryDate").date == S + timedelta(minutes=5)
+    assert record_key({"ID": "a", D: "2026-03-01T00:05:00.123123Z"}, D).date.microsecond == 123000  # 123123 = 1001 x 123
 
 
 @pytest.mark.parametrize("record", [{"ID": "abc"}, {D: "2026-03-01T00:05:00.000Z"}, {"ID": None, D: None}, {}])
