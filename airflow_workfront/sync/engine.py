@@ -185,6 +185,7 @@ class SyncEngine:
         finally:
             self._writer = None
             writer.close()  # every page handed over is written (or the sink's error raised) before any delete
+        summary.extra["read_s"] = round(time.monotonic() - started, 3)  # every page written; deletes follow
 
         if self.deletes == "journal":
             for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):

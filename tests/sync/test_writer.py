@@ -88,3 +88,25 @@ def test_the_next_request_leaves_while_a_page_is_being_written():
     sink = SlowSink()
     SyncEngine(wf, "TASK", deletes="none").run(SyncWindow(T0, T0 + timedelta(hours=1)), sink)
     assert searches_while_writing == [1] and len(sink.rows) == 12 and set(sink.writes.values()) == {1}
+
+
+def test_the_summary_times_the_reading_apart_from_the_deletes():
+    wf = FakeWorkfront(page_size=5)
+    for i in range(12):
+        wf.add("TASK", date=T0 + timedelta(seconds=i))
+    gone = wf.add("TASK", date=T0 + timedelta(minutes=5))
+    window = SyncWindow(T0, T0 + timedelta(hours=1))
+
+    class SlowDeletes(RecordingSink):
+        def delete(self, ids, *, batch):
+            threading.Event().wait(0.3)
+            return super().delete(ids, batch=batch)
+
+    sink = SlowDeletes()
+    SyncEngine(wf, "TASK").run(window, sink)
+    wf.now = window.end + timedelta(minutes=1)
+    wf.delete("TASK", gone["ID"])
+    summary = SyncEngine(wf, "TASK").run(SyncWindow(window.end, window.end + timedelta(hours=1)), sink)
+    assert gone["ID"] in sink.deleted
+    extra = summary.as_dict()
+    assert 0 <= extra["read_s"] and extra["duration_s"] - extra["read_s"] >= 0.3
