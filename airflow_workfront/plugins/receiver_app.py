@@ -9,21 +9,28 @@ One delivery goes through, in this order, stopping at the first refusal:
 4. the asset event, recorded once per change (``200``; a repeat answers ``200`` too, so
    Workfront stops retrying, and records nothing).
 
-Workfront counts a delivery as failed unless it gets a 2xx within 5 seconds; recording that
-takes longer answers ``503`` before then, and the retry is de-duplicated if the first attempt
-finished after all. Tokens and field values are never logged.
+Workfront counts a delivery as failed unless it gets a 2xx within 5 seconds. The clock starts when
+the request reaches the handler: a token lookup or a recording that would end later answers
+``503`` before then, and the retry is de-duplicated if the first attempt finished after all. Token
+lookups and recordings run in threads of their own (a few each, fewer recordings than the
+database pool has connections), so a burst of deliveries waiting to be recorded never holds up
+the answers, and a delivery still queued when its time is up is dropped and retried, not recorded
+late. Tokens and field values are never logged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 
 from airflow_workfront.plugins.payload import PayloadError, parse_delivery
 from airflow_workfront.plugins.receivers import ReceiverConfigError, ReceiverSettings, load_settings
@@ -38,6 +45,39 @@ log = logging.getLogger("airflow_workfront.plugins.receiver")
 # Workfront waits 5 s for a 2xx; answer well before that, whatever the database does.
 ANSWER_WITHIN_SECONDS = 4.0
 UNAUTHORIZED = {"detail": "Unauthorized"}
+# Threads per API-server worker: token lookups (cached, quick), and recordings, fewer than
+# Airflow's default database pool (5 connections + 10 overflow) so none waits for a connection.
+TOKEN_THREADS, RECORDING_THREADS = 4, 10
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """The delivery cannot be answered in time; Workfront is told to retry."""
+
+
+class Threads:
+    """Thread pools of their own for token lookups and recordings, each with a deadline.
+
+    The limiters are made on first use, inside the API server's event loop.
+    """
+
+    def __init__(self) -> None:
+        self._limiters: dict[str, anyio.CapacityLimiter] = {}
+
+    async def run(self, pool: str, size: int, deadline: float, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a thread of ``pool``; :class:`Busy` when it would end after ``deadline``
+        (``time.monotonic()``). A call still queued then never runs; one already running finishes
+        in the background."""
+        limiter = self._limiters.get(pool)
+        if limiter is None:
+            limiter = self._limiters[pool] = anyio.CapacityLimiter(size)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise Busy(pool)
+        try:
+            return await asyncio.wait_for(anyio.to_thread.run_sync(func, *args, limiter=limiter), remaining)
+        except asyncio.TimeoutError:
+            raise Busy(pool) from None
 
 
 def _refuse(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -68,15 +108,16 @@ def create_app(settings: ReceiverSettings | None = None, tokens: TokenSource | N
             log.error("Workfront event receiver disabled, every delivery gets a 401: %s", err)
             settings = ReceiverSettings({})
     tokens = tokens or TokenSource()
+    threads = Threads()
     pruners: dict[str, ClaimPruner] = {}
     app = FastAPI(title="Workfront event receiver", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
 
-    async def authenticate(name: str, request: Request) -> Receiver | None:
+    async def authenticate(name: str, request: Request, deadline: float) -> Receiver | None:
         receiver = settings.receivers.get(name)
         # An unknown name takes the same thread hop as a known one, so timing does not tell them apart.
-        expected = await run_in_threadpool(tokens.get, receiver.conn_id) if receiver else await run_in_threadpool(
-            _no_token)
+        expected = await (threads.run("tokens", TOKEN_THREADS, deadline, tokens.get, receiver.conn_id) if receiver
+                          else threads.run("tokens", TOKEN_THREADS, deadline, _no_token))
         if bearer_matches(request.headers.get("authorization"), expected):
             return receiver
         why = "unknown receiver" if receiver is None else "no usable token configured" if expected is None else (
@@ -91,7 +132,13 @@ def create_app(settings: ReceiverSettings | None = None, tokens: TokenSource | N
     @app.post("/events/{name}")
     async def receive(name: str, request: Request) -> JSONResponse:
         """Receive one Workfront event delivery for the receiver ``name``."""
-        receiver = await authenticate(name, request)
+        deadline = time.monotonic() + answer_within
+        try:
+            receiver = await authenticate(name, request, deadline)
+        except Busy:
+            log.error("Workfront event receiver %r: no token lookup within %.1f s; Workfront will retry",
+                      name, answer_within)
+            return _refuse(503, "the receiver is busy; retry later")
         if receiver is None:
             return _refuse(401, UNAUTHORIZED["detail"], {"WWW-Authenticate": "Bearer"})
         body = await _read_body(request, settings.max_body_bytes)
@@ -104,8 +151,8 @@ def create_app(settings: ReceiverSettings | None = None, tokens: TokenSource | N
             log.warning("Workfront event receiver %r refused a malformed delivery: %s", name, err)
             return _refuse(400, f"not a Workfront event delivery: {err}")
         try:
-            recorded = await asyncio.wait_for(run_in_threadpool(record_delivery, receiver, delivery), answer_within)
-        except asyncio.TimeoutError:
+            recorded = await threads.run("recordings", RECORDING_THREADS, deadline, record_delivery, receiver, delivery)
+        except Busy:
             log.error("Workfront event receiver %r: recording %s %s %s took over %.1f s; Workfront will retry",
                       name, delivery.event_type, delivery.obj_code, delivery.obj_id, answer_within)
             return _refuse(503, "the event could not be recorded in time; retry later")

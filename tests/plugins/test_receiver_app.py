@@ -6,6 +6,7 @@ Each refusal is checked twice: by its status, and by the asset events that exist
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -278,3 +279,37 @@ def test_a_broken_configuration_disables_the_receiver_loudly(monkeypatch, caplog
     with TestClient(receiver_app.create_app()) as broken:
         assert post(broken).status_code == 401
     assert "receivers['projects']: 'asset'" in caplog.text and "disabled" in caplog.text
+
+
+def test_a_recording_still_queued_at_its_deadline_never_runs_and_answers_busy():
+    ran: list[int] = []
+
+    async def burst():
+        threads = receiver_app.Threads()
+        first = asyncio.ensure_future(threads.run("recordings", 1, time.monotonic() + 5, time.sleep, 0.5))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(receiver_app.Busy):
+            await threads.run("recordings", 1, time.monotonic() + 0.1, ran.append, 1)
+        assert time.monotonic() - started < 0.4
+        await first
+        await asyncio.sleep(0.1)
+
+    asyncio.run(burst())
+    assert ran == []
+
+
+def test_token_lookups_are_not_held_up_by_recordings():
+    async def burst():
+        threads = receiver_app.Threads()
+        busy = [asyncio.ensure_future(threads.run("recordings", 2, time.monotonic() + 5, time.sleep, 0.5))
+                for _ in range(4)]
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        token = await threads.run("tokens", 1, time.monotonic() + 0.2, str, "token")
+        took = time.monotonic() - started
+        await asyncio.gather(*busy)
+        return token, took
+
+    token, took = asyncio.run(burst())
+    assert token == "token" and took < 0.2

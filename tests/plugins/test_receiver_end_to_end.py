@@ -172,3 +172,43 @@ def test_the_token_appears_in_no_log_of_any_process(airflow):
     logs = airflow.logs()
     assert "Workfront event receiver" in logs  # the receiver does log, and in these files
     assert TOKEN not in logs and TOKEN[:-2] not in logs
+
+
+def test_a_burst_of_a_thousand_deliveries_loses_none_and_records_each_change_once(airflow):
+    """A bulk edit of 1,000 objects: Workfront sends 1,000 deliveries within seconds, several at
+    once (16 here, as the emulator does), and waits 5 s for each answer. A delivery that gets no
+    2xx in time, a 5xx or no answer at all, is retried (here after a second, by Workfront after
+    minutes); replays inside the burst are de-duplicated. None is lost, none is recorded twice,
+    and no answer is one Workfront would not retry (a 4xx)."""
+    import threading
+
+    before = asset_event_count(airflow)
+    changes = [body(update_delivery()) for _ in range(1000)]
+    pending = changes + changes[:100]  # 100 changes delivered twice within the burst
+    local, outcomes = threading.local(), {}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+
+    def deliver(payload: bytes) -> int:
+        client = getattr(local, "client", None) or httpx.Client(timeout=5.0)  # Workfront's 5 s
+        local.client = client
+        try:
+            return client.post(airflow.receiver_url("projects"), content=payload, headers=headers).status_code
+        except httpx.TimeoutException:
+            return 0
+
+    started = time.monotonic()
+    for _ in range(10):
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(deliver, pending))
+        for status in statuses:
+            outcomes[status] = outcomes.get(status, 0) + 1
+        pending = [p for p, status in zip(pending, statuses, strict=True) if status != 200]
+        if not pending:
+            break
+        time.sleep(1)
+    took = time.monotonic() - started
+    assert not pending, f"{len(pending)} deliveries never recorded; answers {outcomes}"
+    assert set(outcomes) <= {200, 500, 503, 0}, outcomes
+    airflow.wait_for(lambda: asset_event_count(airflow) >= before + 1000, "1,000 asset events", timeout=30)
+    time.sleep(1)  # a late recording of a retried delivery would show now
+    assert asset_event_count(airflow) == before + 1000, (outcomes, took)
