@@ -173,7 +173,7 @@ def test_rerun_changes_nothing_and_a_killed_run_converges(ctl, client_for, wareh
             return super().write_page(records, **kw)
 
     with pytest.raises(RuntimeError, match="killed"):
-        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", hook=warehouse().hook))
+        SyncEngine(client, "TASK", fields=["name"]).run(W1, Failing("wf_task", hook=warehouse().hook, column_names="workfront"))
     sink = warehouse()
     first = SyncEngine(client, "TASK", fields=["name"]).run(W1, sink)
     again = SyncEngine(client, "TASK", fields=["name"]).run(W1, warehouse())
