@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from test_mirror_emulator import forget_watermarks, mirror_dag
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "mirror.md"

@@ -28,7 +28,7 @@ CUSTOM = {"PROJ": ["DE:Budget", "DE:Region"], "TASK": ["DE:Effort"]}
 EDITOR = Path(__file__).with_name("editor.py")
 
 
-def mirror_dag(dag_id: str, conn_id: str, mode: str = "upsert", objects=MIRRORED, **kwargs):
+def mirror_dag(dag_id: str, conn_id: str | None, mode: str = "upsert", objects=MIRRORED, **kwargs):
     from airflow.sdk import DAG, CronDataIntervalTimetable
 
     from airflow_workfront.mirror import WorkfrontMirror
