@@ -61,6 +61,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/sink_rate.py --repeat 3 --write-docs
+	$(BIN)/python benchmarks/bench_freshness.py --write-docs
 	$(BIN)/python benchmarks/bench_mirror.py --single
 
 # Not part of `make test`: schemathesis from Adobe's OpenAPI description against the emulator, with a
