@@ -24,7 +24,8 @@ Connections (names configurable through environment variables):
 
 - ``workfront_default`` (``WORKFRONT_CONN_ID``), type ``workfront``: the tenant, or the local emulator
   ``{"conn_type": "workfront", "host": "http://127.0.0.1:8765", "password": "demo-key"}``.
-- ``workfront_warehouse`` (``WORKFRONT_WAREHOUSE_CONN_ID``): any common-sql database with upserts,
+- ``workfront_warehouse`` (``WORKFRONT_MIRROR_WAREHOUSE_CONN_ID``, else ``WORKFRONT_WAREHOUSE_CONN_ID``):
+  any common-sql database with upserts,
   e.g. ``{"conn_type": "sqlite", "host": "/path/to/warehouse.db"}`` or a ``postgres`` connection.
 
 For tables fresh within seconds instead of within the hour, see
@@ -41,7 +42,8 @@ from airflow.sdk import DAG, CronDataIntervalTimetable
 from airflow_workfront.mirror import WorkfrontMirror
 
 WORKFRONT_CONN_ID = os.environ.get("WORKFRONT_CONN_ID", "workfront_default")
-WAREHOUSE_CONN_ID = os.environ.get("WORKFRONT_WAREHOUSE_CONN_ID", "workfront_warehouse")
+WAREHOUSE_CONN_ID = os.environ.get("WORKFRONT_MIRROR_WAREHOUSE_CONN_ID",
+                                   os.environ.get("WORKFRONT_WAREHOUSE_CONN_ID", "workfront_warehouse"))
 
 # [START howto_workfront_mirror]
 with DAG(

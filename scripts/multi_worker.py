@@ -5,11 +5,13 @@ Starts, all on loopback: the Workfront emulator (limited to 10 requests in fligh
 Airflow's metadata and for the warehouse, a Redis database of its own as Celery broker, then
 Airflow's api-server, scheduler, dag-processor and two Celery workers. It triggers one run of
 ``example_workfront_sync`` (five sync tasks in the 10-slot ``workfront_api`` pool, 5 slots each)
-and checks:
+and, at the same time, one of ``example_workfront_mirror`` (21 tasks, one per object type, in the
+same pool, into a warehouse database of its own), and checks:
 
-- the run succeeded, its tasks ran in both workers, and two of them overlapped in time;
+- both runs succeeded, their tasks ran in both workers, and tasks overlapped in time;
 - Workfront (the emulator) saw at most 10 requests in flight, and answered 0 x 429;
-- every warehouse table equals the emulator's objects of the window, row for row.
+- every sync table equals the emulator's objects of the window, row for row, and every mirror
+  table holds exactly the IDs of the objects dated before the window's end.
 
 Usage (from the repository root, with the dev extras installed)::
 
@@ -40,7 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DAG_ID = "example_workfront_sync"
-META_DB, WAREHOUSE_DB = "wf_multiworker_meta", "wf_multiworker_wh"
+MIRROR_DAG_ID = "example_workfront_mirror"
+META_DB, WAREHOUSE_DB, MIRROR_DB = "wf_multiworker_meta", "wf_multiworker_wh", "wf_multiworker_mirror"
 # Which emulator field each synced type is windowed on, and which fields the tables must match.
 SYNCED = {"PROJ": ("lastUpdateDate", ["name", "status"]), "TASK": ("lastUpdateDate", ["name", "status"]),
           "OPTASK": ("lastUpdateDate", ["name", "status"]), "HOUR": ("lastUpdateDate", ["hours", "status"]),
@@ -102,7 +105,7 @@ def recreate_databases(pg: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        for name in (META_DB, WAREHOUSE_DB):
+        for name in (META_DB, WAREHOUSE_DB, MIRROR_DB):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -111,7 +114,7 @@ def drop_databases(pg: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        for name in (META_DB, WAREHOUSE_DB):
+        for name in (META_DB, WAREHOUSE_DB, MIRROR_DB):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -154,7 +157,8 @@ def airflow_env(home: Path, pg: str, redis_url: str, api_port: int, emulator, pa
     meta = f"{pg.replace('postgresql://', 'postgresql+psycopg2://')}/{META_DB}"
     dags = home / "dags"
     dags.mkdir()
-    shutil.copy(ROOT / "example_dags" / f"{DAG_ID}.py", dags)
+    for dag_id in (DAG_ID, MIRROR_DAG_ID):
+        shutil.copy(ROOT / "example_dags" / f"{dag_id}.py", dags)
     workfront = {"conn_type": "workfront", "host": emulator.base_url, "password": emulator.api_key,
                  "extra": {"page_size": page_size}}
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
@@ -176,6 +180,8 @@ def airflow_env(home: Path, pg: str, redis_url: str, api_port: int, emulator, pa
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",  # only the run this script triggers
         "AIRFLOW_CONN_WORKFRONT_DEFAULT": json.dumps(workfront),
         "AIRFLOW_CONN_WORKFRONT_WAREHOUSE": f"{pg.replace('postgresql://', 'postgres://')}/{WAREHOUSE_DB}",
+        "AIRFLOW_CONN_WORKFRONT_MIRROR_WAREHOUSE": f"{pg.replace('postgresql://', 'postgres://')}/{MIRROR_DB}",
+        "WORKFRONT_MIRROR_WAREHOUSE_CONN_ID": "workfront_mirror_warehouse",
     })
     return env
 
@@ -212,15 +218,41 @@ def expected_rows(emulator, start: datetime, end: datetime) -> dict[str, dict[st
     return wanted
 
 
+def column_map(pg: str, db: str, table: str) -> dict[str, str] | None:
+    """Field -> column of a sync table, from its column map (``None`` when the table is missing)."""
+    if not query(pg, db, "SELECT 1 FROM information_schema.tables WHERE table_name = %s", table):
+        return None
+    return dict(query(pg, db, f'SELECT field, column_name FROM "{table}_wf_columns"'))
+
+
 def table_rows(pg: str, code: str) -> dict[str, dict] | None:
     table = f"wf_{code.lower()}"
-    if not query(pg, WAREHOUSE_DB, "SELECT 1 FROM information_schema.tables WHERE table_name = %s", table):
+    named = column_map(pg, WAREHOUSE_DB, table)
+    if named is None:
         return None
-    columns = [name for (name,) in query(pg, WAREHOUSE_DB, "SELECT column_name FROM information_schema.columns "
-                                                           "WHERE table_name = %s", table)]
-    fields = [f for f in SYNCED[code][1] if f in columns]  # a table made from no rows has only its keys
-    cols = ", ".join(f'"{f}"' for f in ["ID", *fields])
+    fields = [f for f in SYNCED[code][1] if f in named]  # a table made from no rows has only its keys
+    cols = ", ".join(f'"{named[f]}"' for f in ["ID", *fields])
     return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in query(pg, WAREHOUSE_DB, f"SELECT {cols} FROM {table}")}
+
+
+def mirror_check(pg: str, emulator, end: datetime) -> tuple[str, bool]:
+    """Every mirror table holds exactly the IDs of the emulator's objects dated before ``end``."""
+    from airflow_workfront.client.objects import date_field_for
+    from airflow_workfront.emulator.timefmt import parse_time
+    from airflow_workfront.mirror import DEFAULT_OBJECTS
+
+    end_ms, wrong = int(end.timestamp() * 1000), []
+    for code in DEFAULT_OBJECTS:
+        date_field = date_field_for(code)
+        rows = emulator.control.list_objects(code)
+        expected = {r["ID"] for r in rows if code == "TEAMOB" or (r.get(date_field)
+                                                                 and parse_time(r[date_field], 0) < end_ms)}
+        named = column_map(pg, MIRROR_DB, f"wf_{code.lower()}")
+        stored = set() if named is None else {i for (i,) in query(pg, MIRROR_DB, f'SELECT "{named["ID"]}" FROM '
+                                                                                 f'"wf_{code.lower()}"')}
+        if stored != expected:
+            wrong.append(f"{code}: {len(stored)} of {len(expected)}")
+    return (", ".join(wrong) or f"{len(DEFAULT_OBJECTS)} tables exact"), not wrong
 
 
 def same(expected: dict, stored: dict) -> bool:
@@ -248,16 +280,20 @@ def run(args: argparse.Namespace) -> int:
         for n in (1, 2):
             deployment.start(f"worker{n}", "celery", "worker", "--celery-hostname", f"wf-worker{n}@%h",
                              "--skip-serve-logs")
-        wait_for("the DAG to be parsed", lambda: query(args.pg, META_DB, "SELECT 1 FROM dag WHERE dag_id = %s",
-                                                      DAG_ID), deployment, 300)
+        for dag_id in (DAG_ID, MIRROR_DAG_ID):
+            wait_for(f"{dag_id} to be parsed", lambda d=dag_id: query(
+                args.pg, META_DB, "SELECT 1 FROM dag WHERE dag_id = %s", d), deployment, 300)
         start, end = hour_to_sync()
         seed(emulator, start, end, args.size, args.latency_ms)
         print(f"deployment up in {time.monotonic() - started:.0f}s; triggering {DAG_ID} for {start:%H:%M}-{end:%H:%M}",
               flush=True)
-        deployment.airflow("dags", "trigger", DAG_ID, "--logical-date", datetime.now(timezone.utc).isoformat())
-        state = wait_for("the run to finish", lambda: next(
-            (s for (s,) in query(args.pg, META_DB, "SELECT state FROM dag_run WHERE dag_id = %s", DAG_ID)
-             if s in ("success", "failed")), None), deployment, args.timeout)
+        now = datetime.now(timezone.utc).isoformat()
+        for dag_id in (DAG_ID, MIRROR_DAG_ID):  # at once: both share the pool
+            deployment.airflow("dags", "trigger", dag_id, "--logical-date", now)
+        states = {dag_id: wait_for(f"the {dag_id} run to finish", lambda d=dag_id: next(
+            (s for (s,) in query(args.pg, META_DB, "SELECT state FROM dag_run WHERE dag_id = %s", d)
+             if s in ("success", "failed")), None), deployment, args.timeout) for dag_id in (DAG_ID, MIRROR_DAG_ID)}
+        state = states[DAG_ID]
         ran = time.monotonic() - started
 
         interval = query(args.pg, META_DB, "SELECT data_interval_start, data_interval_end FROM dag_run "
@@ -277,6 +313,14 @@ def run(args: argparse.Namespace) -> int:
         checks.append(("tasks run per Celery worker", str(per_worker), all(per_worker.values())))
         overlap = any(a[3] < b[4] and b[3] < a[4] for i, a in enumerate(tis) for b in tis[i + 1:])
         checks.append(("two tasks ran at the same time", str(overlap), overlap))
+        mirror_tis = query(args.pg, META_DB, "SELECT state, external_executor_id, pool FROM task_instance "
+                                             "WHERE dag_id = %s", MIRROR_DAG_ID)
+        checks.append(("mirror run state", states[MIRROR_DAG_ID], states[MIRROR_DAG_ID] == "success"))
+        mirror_workers = {n: sum(1 for t in mirror_tis if t[1] and t[1] in deployment.log_tail(f"worker{n}", 10**7))
+                          for n in (1, 2)}
+        checks.append(("mirror tasks (all in the pool) per Celery worker", str(mirror_workers),
+                       all(mirror_workers.values()) and all(t[2] == "workfront_api" for t in mirror_tis)))
+        checks.append(("mirror tables hold every object before the window's end", *mirror_check(args.pg, emulator, end)))
         checks.append(("Workfront requests", str(stats["total"]), stats["total"] > 0))
         checks.append(("most requests in flight at once (limit 10)", str(stats["max_in_flight"]),
                        stats["max_in_flight"] <= LIMIT))

@@ -1,5 +1,5 @@
-"""``scripts/multi_worker.py``: the sync DAG on a CeleryExecutor deployment with two workers
-keeps Workfront's 10-request limit (docs/workers.md).
+"""``scripts/multi_worker.py``: the sync DAG and the mirror, at once, on a CeleryExecutor deployment
+with two workers, keep Workfront's 10-request limit (docs/workers.md).
 
 The deployment takes minutes, so the test runs only when asked (``WORKFRONT_MULTIWORKER=1``,
 which CI sets) and skips, saying what is missing, otherwise.
@@ -45,3 +45,4 @@ def test_two_celery_workers_keep_the_limit_and_the_tables_are_exact():
     table = out[out.index("\ncheck "):].splitlines()[2:]
     assert table and not [line for line in table if " NO " in line]
     assert next(line for line in table if line.startswith("429 answers")).split()[-1] == "0"
+    assert next(line for line in table if line.startswith("mirror run state")).split()[-1] == "success"
