@@ -130,6 +130,8 @@ class WorkfrontApi:
             return self._login(params)
         if head == "logout":
             return self._logout(request, params)
+        if head == "info":
+            return json_response({"data": {"sso": {}, "versions": [f"v{n}.0" for n in range(1, 22)]}})
         if head.lower() == "user" and len(segments) == 2 and segments[1] in API_KEY_ACTIONS:
             return json_response({"data": {"result": self.auth.api_key_action(segments[1], params.get("username"),
                                                                              params.get("password"))}})
@@ -141,6 +143,11 @@ class WorkfrontApi:
         user = caller.user_id
         pairs = substitute_user(self.store, user, pairs)
         params = dict(pairs)
+        if head == "session":
+            session = (request.headers.get("sessionid") or params.get("sessionID") or request.cookies.get("attask")
+                       if caller.via in ("session", "cookie") else None)
+            return json_response({"data": {**self._tenant_info(caller.user_id), "sessionID": session,
+                                           "isAdmin": caller.user_id == self.auth.admin_id}})
         if head == "batch":
             if method != "POST":
                 raise bad_request(f"batch is a POST, not {method}")
@@ -158,15 +165,20 @@ class WorkfrontApi:
         if len(segments) == 2 and second in ("search", "count", "report", "metadata"):
             return self._read(obj_type, second, pairs)
         if len(segments) == 2 and not self._is_id(obj_type, second):
-            if method == "PUT" or second in obj_type.actions or second in ACTIONS:
+            obj_id = params.get("ID") or params.get("id")
+            if second in obj_type.actions or second in ACTIONS or (method == "PUT" and obj_id):
                 # The OpenAPI form of an action: the collection path, the object's ID as a parameter.
-                obj_id = params.get("ID") or params.get("id")
                 if not obj_id:
                     raise bad_request(f"the {second} action of {obj_type.name} needs the object's ID as ID=...")
                 return self._action(obj_type, obj_id, second, params, method, user)
             if second == "myWork" and obj_type.code in ("TASK", "OPTASK"):
                 return self._named_work(second, user, pairs, codes=(obj_type.code,))
-            raise not_supported(f"the named query {obj_type.code.lower()}/{second}")
+            # Neither an object nor a named query the emulator knows (Workfront's others are not listed
+            # in its metadata, so the emulator cannot tell them from a wrong ID).
+            if method != "GET":
+                raise not_found(f'{obj_type.name} with primary key value(s) "{second}" not found')
+            raise not_found(f'{obj_type.name} with primary key value(s) "{second}" not found, '
+                            f"nor is {second} a named query the emulator supports")
         if len(segments) == 2:
             return self._one(obj_type, second, method, params, pairs, user)
         if len(segments) == 3:
@@ -340,18 +352,21 @@ class WorkfrontApi:
 
     def _login(self, params: dict) -> Response:
         session = self.auth.login(params.get("username"), params.get("password"))
-        user = self.auth.admin_id
+        data = {**self._tenant_info(self.auth.admin_id), "sessionID": session}
+        response = json_response({"data": data})
+        response.set_cookie("attask", session, max_age=int(self.auth.config.session_ttl), httponly=True)
+        return response
+
+    def _tenant_info(self, user: str) -> dict:
+        """What login and ``/session`` say of the user and the tenant (fixtures/login.json)."""
         versions = {f"v{n}.0": f"/attask/api/v{n}.0/" for n in range(1, 22)}
-        data = {"userID": user, "sessionID": session,
+        return {"userID": user,
                 "versionInformation": {"currentAPI": "v21.0", "buildNumber": "emulator", "apiVersions": versions,
                                        "lastUpdated": "2026/01/01 00:00:00", "release": "emulator", "version": "21.0"},
                 "locale": "en_US", **timefmt.zone_names(self.store.clock.now_ms()),
                 "iso3Country": "USA", "iso3Language": "eng", "customerID": CUSTOMER_ID,
                 "currency": {"useNegativeSign": False, "fractionDigits": 2, "symbol": "$", "ID": "USD",
                              "groupingSeparator": ",", "decimalSeparator": "."}}
-        response = json_response({"data": data})
-        response.set_cookie("attask", session, max_age=int(self.auth.config.session_ttl), httponly=True)
-        return response
 
     def _logout(self, request: Request, params: dict) -> Response:
         session = request.headers.get("sessionid") or params.get("sessionID") or request.cookies.get("attask")

@@ -45,7 +45,7 @@ REQUIRED_ON_CREATE = {
 # (owner code, reference) -> (owned object code, its key back to the owner). A write replaces them.
 OWNED_REFERENCES = {("PROJ", "queueDef"): ("QUED", "projectID"), ("DOCU", "currentVersion"): ("DOCV", "documentID")}
 ACCESSOR_CODES = ("USER", "TEAMOB", "GROUP", "ROLE", "CMPY")
-CORE_ACTIONS = ("VIEW", "EDIT", "DELETE")  # the share parameters' enum in the OpenAPI spec
+CORE_ACTIONS = ("VIEW", "LIMITED_EDIT", "EDIT", "DELETE")  # the share parameters' enum in the OpenAPI spec
 PROJECTED_DATES = (("plannedStartDate", "projectedStartDate"), ("plannedCompletionDate", "projectedCompletionDate"))
 SYSTEM_FIELDS = frozenset({"ID", "objCode", "entryDate", "lastUpdateDate", "enteredByID", "lastUpdatedByID"})
 DATE_SUFFIXES = ("Date", "DateVal")

@@ -168,3 +168,41 @@ def test_username_on_a_user_search_is_not_a_filter(wf):
     assert len(everyone) == 6
     assert data(wf.get("/user/search", params={"username": "ada@example.com", "ID_Sort": "asc"})) == everyone
     assert len(data(wf.get("/user/search", params={"filters": '{"username": "ada@example.com"}'}))) == 1
+
+
+def test_an_unknown_id_or_name_on_an_object_path_is_not_found(wf):
+    for path in ("/project/0", "/project/helpDeskQueues"):
+        err = error(wf.get(path), 404)
+        assert err["class"] == "com.attask.common.NotFoundException" and "named query" in err["message"]
+    assert "not found" in error(wf.put("/project/0", json={"name": "x"}), 404)["message"]
+    project = data(wf.get("/proj/search", params={"$$LIMIT": 1}))[0]
+    named = error(wf.put("/project/somethingElse", params={"ID": project["ID"]}), 400)
+    assert named["message"] == "somethingElse is not an action of Project"
+
+
+def test_session_and_info_describe_the_caller_and_the_api(wf, anon):
+    session = data(anon.post("/login", params={"username": "admin@example.com", "password": "password"}))["sessionID"]
+    about = data(anon.get("/session", headers={"sessionID": session}))
+    assert about["sessionID"] == session and about["isAdmin"] is True and len(about["userID"]) == 32
+    assert data(wf.get("/session"))["sessionID"] is None  # an API key is no session
+    assert "v21.0" in data(anon.get("/info"))["versions"]
+
+
+def test_a_report_without_an_aggregate_counts_distinct_ids(wf):
+    assert data(wf.get("/task/report")) == {"dcount_ID": 60}
+    assert data(wf.get("/task/report", params={"status_GroupBy": "true"}))["NEW"]["dcount_ID"] > 0
+
+
+def test_actions_the_openapi_description_gives_that_the_fuzz_found_refused(wf):
+    issue = data(wf.get("/optask/search", params={"status": "NEW", "$$LIMIT": 1}))[0]
+    data(wf.put("/optask/markDone", params={"ID": issue["ID"]}))  # an issue has no percentComplete
+    assert data(wf.get(f"/optask/{issue['ID']}", params={"fields": "status"}))["status"] == "CPL"
+    task = data(wf.get("/task/search", params={"$$LIMIT": 1}))[0]
+    [ada] = data(wf.get("/user/search", params={"filters": '{"username": "ada@example.com"}'}))
+    shared = data(wf.put(f"/task/{task['ID']}/share", params={"accessorID": ada["ID"], "accessorObjCode": "USER",
+                                                             "coreAction": "LIMITED_EDIT"}))
+    assert shared["coreAction"] == "LIMITED_EDIT"
+    group = data(wf.get("/group/search", params={"$$LIMIT": 1}))[0]
+    assert data(wf.put("/group/calculateDataExtension", params={"ID": group["ID"]})) == {"result": None}
+    template = data(wf.get("/tmpl/search", params={"$$LIMIT": 1}))[0]
+    assert data(wf.put(f"/template/{template['ID']}/calculateTimeline")) == {"result": None}
