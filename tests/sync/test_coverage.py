@@ -49,3 +49,16 @@ def test_a_lookback_never_reaches_before_the_beginning():
     assert window.start == BEGINNING
     assert SyncWindow(BEGINNING + timedelta(minutes=1), ELEVEN).with_overlap(timedelta(minutes=5)).start == BEGINNING
     assert SyncWindow(NINE, ELEVEN).with_overlap(timedelta(minutes=5)).start == NINE - timedelta(minutes=5)
+
+
+# Edges found by `make mutation` (docs/reliability.md): the reason is what the run's log says.
+
+def test_each_start_says_why_word_for_word():
+    first_run = "this task has no successful run yet, so its first run loads what came before"
+    assert read_start(ELEVEN, None) == (BEGINNING, f"the beginning: {first_run}")
+    assert read_start(ELEVEN, None, NINE) == (NINE, f"initial_start 2026-03-02T09:00:00.000Z: {first_run}")
+    # initial_start on the interval's start: the interval, said as such
+    assert read_start(NINE, None, NINE) == (NINE, "the data interval (first run; initial_start is not earlier)")
+    assert read_start(ELEVEN, NINE) == (NINE, "the end of this task's last gap-free read, 2026-03-02T09:00:00.000Z: "
+                                              "the runs between were skipped or failed (a paused DAG, catchup=False, "
+                                              "retries exhausted)")
