@@ -305,11 +305,13 @@ def main() -> int:
     fields = None if args.fields == "all" else [f.strip() for f in args.fields.split(",") if f.strip()]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds, so the emulator and the schema go too
     os.environ[f"AIRFLOW_CONN_{WF_CONN.upper()}"] = "{}"  # replaced once the emulator's port is known
+    if not args.verbose:  # a page's progress line per task is the task log's business, not this table's
+        os.environ["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "WARNING"
     import airflow.sdk  # noqa: F401  (Airflow sets its logging up on import; quieted below)
     from run import commit_label, machine, process_cpu_seconds
 
     import airflow_workfront.operators.sync  # noqa: F401  (imports before the clock starts, as a worker has them)
-    if not args.verbose:  # a page's progress line per task is the task log's business, not this table's
+    if not args.verbose:
         logging.disable(logging.INFO)
 
     emulator = start_emulator(args.size, cost)  # type: ignore[arg-type]
