@@ -286,7 +286,8 @@ def report(result: dict, quick: bool) -> list[str]:
         f"skipped before they started (no worker, no request); {result['requests']} Workfront API requests; "
         f"{result['deliveries']} event deliveries.",
         *([f"- A burst: {b['count']:,} tasks created in {b['created_s']:.1f} s were all rows "
-            f"{b['seconds']:.1f} s after the first, in {b['runs']} runs and {b['requests']} Workfront API requests."
+            f"{b['seconds']:.1f} s after the first, in {b['runs']} run{'' if b['runs'] == 1 else 's'} and "
+            f"{b['requests']} Workfront API requests."
             if b["shown"] == b["count"] else f"- A burst: {b['count']:,} tasks created; {b['shown']} were rows "
             f"after {b['seconds']:.0f} s."] if (b := result["burst"]) else []),
         f"- Every table equal to Workfront afterwards: {'yes' if head['exact'] else 'no: ' + str(result['wrong'])}"
