@@ -239,8 +239,8 @@ def table(results: dict[str, dict], counts: dict[str, int], wall: float, receive
     """The printed (and documented) table."""
     pages = {code: math.ceil(n / PAGE) for code, n in counts.items()}
     bound = bound_seconds(sum(pages.values()), cost)
-    lines = ["| type | rows in Workfront | rows in the table | requests | pages needed | pool slots | started (s) | "
-             "wall (s) | of which reading (s) | of which deletes (s) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| type | rows in Workfront | rows in the table | requests | pages needed | slots | started (s) | "
+             "wall (s) | reading (s) | deletes (s) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for code, n in counts.items():
         r = results[f"workfront.{code.lower()}"]
         table_rows = r.get("summary", {}).get("counts", {}).get("table", "error")
