@@ -11,6 +11,7 @@ from airflow_workfront.sync.closing import (
     DEFAULT_MARGIN,
     DEFAULT_MAX_WAIT,
     SKEW_BOUND,
+    ClosingReport,
     WindowNotClosedError,
     read_after_close,
     wait_until_closed,
@@ -258,3 +259,6 @@ def test_the_closing_report_for_the_run_summary():
     report = Clocks(offset_s=-10).close(NOW)
     assert report.as_dict() == {"workfront_now": "2026-03-02T10:00:06.000Z", "offset_s": -10.0, "waited_s": 16.0,
                                 "requests": 2}
+    fractions = ClosingReport(NOW + timedelta(seconds=0.0012345), NOW, waited_s=1.23456, clock_requests=1)
+    assert fractions.as_dict() == {"workfront_now": "2026-03-02T10:00:00.001Z", "offset_s": 0.001, "waited_s": 1.235,
+                                   "requests": 1}  # to the millisecond
