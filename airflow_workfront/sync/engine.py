@@ -164,6 +164,7 @@ class SyncEngine:
         self._lock = threading.Lock()
         self._requests_before = 0
         self._writer: PageWriter | None = None
+        self._opened: Future[None] | None = None  # a sink opening in a thread of its own (counted ahead)
 
     def run(self, window: SyncWindow, sink: Sink) -> SyncSummary:
         """Sync ``window`` into ``sink`` and return what was done.
@@ -185,6 +186,7 @@ class SyncEngine:
         finally:
             self._writer = None
             writer.close()  # every page handed over is written (or the sink's error raised) before any delete
+            self._opened = None
         summary.extra["read_s"] = round(time.monotonic() - started, 3)  # every page written; deletes follow
 
         if self.deletes == "journal":
@@ -212,12 +214,15 @@ class SyncEngine:
         """Close ``window``, open the sink and hand every page of the window to the writer; the
         window read (with the lookback) and the summary so far."""
         ahead: tuple[int, PageFuture] | None = None
-        first_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wf-sync-first")
+        first_reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wf-sync-first")
         try:
             if window.is_empty:  # nothing to read, so nothing to wait for or to look back on
                 read_window, closing, first = window, None, None
             elif self.counts_ahead(window):
                 read_window, first = window.with_overlap(self.overlap), None
+                # The sink opens (its /metadata, its table) while the window is counted and its first
+                # page read; the writer waits for it before the first write.
+                self._opened = first_reader.submit(self._open, sink, read_window, None)
                 closing, ahead = self._close_and_count_ahead(
                     window, reader, KeyRange(read_window.start, read_window.end), first_reader)
             else:
@@ -226,10 +231,12 @@ class SyncEngine:
             summary = SyncSummary(self.obj_code, read_window, self.date_field, deletes_mode=self.deletes)
             if closing is not None:
                 summary.extra["clock"] = closing.as_dict()
-            self._open(sink, read_window, ahead)
-            if ahead is not None:
+            if ahead is None:
+                self._open(sink, read_window, ahead)
+            else:
                 summary.extra["counted_ahead"] = True
                 self._read_counted(reader, KeyRange(read_window.start, read_window.end), ahead, sink, summary, stop)
+                self._opened.result()  # type: ignore[union-attr]  # a failed open raises here when no page came
         finally:
             first_reader.shutdown(wait=True)
 
@@ -501,7 +508,10 @@ class SyncEngine:
             writer.put(sink, rows, partition, page, summary)
 
     def _write_now(self, sink: Sink, rows: list[dict], partition: int, page: int, summary: SyncSummary) -> None:
-        """Hand one page to the sink (one at a time) and log progress."""
+        """Hand one page to the sink (one at a time, once it is open) and log progress."""
+        opened = self._opened
+        if opened is not None:
+            opened.result()  # the sink's open error, if it failed, fails this write and stops the run
         for ref, sub in self.flattened:
             for row in rows:
                 nested = row.pop(ref, None)

@@ -140,7 +140,7 @@ def test_the_partitions_first_pages_leave_before_the_window_first_page_is_answer
     assert sorted(seen) == [29, 58, 87] and len(sink.rows) == 100
 
 
-def test_a_failed_count_waits_for_the_first_page_and_opens_nothing():
+def test_a_failed_count_waits_for_the_first_page_and_writes_nothing():
     wf = FakeWorkfront(page_size=10, max_concurrency=4, latency=0.05)
     seed(wf, 30)
 
@@ -151,7 +151,7 @@ def test_a_failed_count_waits_for_the_first_page_and_opens_nothing():
     sink = RecordingSink()
     with pytest.raises(RuntimeError, match="injected"):
         SyncEngine(wf, "TASK", deletes="none").run(WIDE, sink)
-    assert wf.in_flight == 0 and sink.opened is None and not sink.rows
+    assert wf.in_flight == 0 and not sink.rows and sink.closed is None
 
 
 def test_a_failed_first_page_fails_the_run_after_the_partitions_stop():
@@ -189,3 +189,48 @@ def test_journal_deletes_still_follow_a_window_counted_ahead():
     wf.delete("TASK", gone)
     SyncEngine(wf, "TASK").run(SyncWindow(WIDE.end, WIDE.end + timedelta(days=2)), sink)
     assert gone not in sink.rows and len(sink.rows) == 29
+
+
+def test_the_sink_opens_while_the_window_is_counted_and_the_partitions_do_not_wait_for_it():
+    """Its /metadata and its table are the sink's business: the offset pages leave before the open
+    ends, and no page is written before it has."""
+    wf = FakeWorkfront(page_size=10, max_concurrency=4)
+    seed(wf, 100)
+    offsets: list[int] = []
+    order: list[str] = []
+
+    class SlowOpen(RecordingSink):
+        def open(self, target):
+            for _ in range(500):  # until the three offset pages have been sent
+                if len(offsets) == 3:
+                    break
+                threading.Event().wait(0.01)
+            order.append(f"open after {len(offsets)} offset pages")
+            super().open(target)
+
+        def write_page(self, records, *, partition, page):
+            order.append("write")
+            return super().write_page(records, partition=partition, page=page)
+
+    wf.before_search = lambda client, call: offsets.append(1) if client.calls[-1][3] > 0 else None
+    sink = SlowOpen()
+    s = SyncEngine(wf, "TASK", deletes="none").run(WIDE, sink)
+    assert order[0] == "open after 3 offset pages" and set(order[1:]) == {"write"}
+    assert len(sink.rows) == 100 and s.requests == 12
+
+
+def test_a_sink_that_cannot_open_fails_the_run_counted_ahead():
+    wf = FakeWorkfront(page_size=10, max_concurrency=4)
+    seed(wf, 100)
+
+    class Broken(RecordingSink):
+        def open(self, target):
+            raise RuntimeError("no such database (injected)")
+
+    sink = Broken()
+    with pytest.raises(RuntimeError, match="injected"):
+        SyncEngine(wf, "TASK", deletes="none").run(WIDE, sink)
+    assert not sink.rows and wf.in_flight == 0
+    empty = FakeWorkfront(page_size=10, max_concurrency=4)  # no page to write: the open's error all the same
+    with pytest.raises(RuntimeError, match="injected"):
+        SyncEngine(empty, "TASK", deletes="none").run(WIDE, Broken())
