@@ -99,7 +99,7 @@ def table(figures: dict) -> str:
          f"At most {parallel['max_in_flight']} requests were in flight: the per-process cap is shared by every "
          "client of one base URL."),
         (KILLED,
-         "A sync subprocess (pages of 500 rows) is killed with SIGKILL as soon as the warehouse holds a "
+         "A sync subprocess (pages of up to 500 rows) is killed with SIGKILL as soon as the warehouse holds a "
          "committed page, then run again.",
          f"The kill left {fmt(killed['partial'])} rows, whole pages. The re-run converges to the emulator's "
          f"{fmt(killed['converged'])} tasks in the window. Pages are upserted in their own transactions, so a "
