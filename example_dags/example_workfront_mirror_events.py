@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
-from airflow.sdk import DAG, Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, task
+from airflow.sdk import DAG, Asset, AssetOrTimeSchedule, CronDataIntervalTimetable
 
 from airflow_workfront.mirror import WorkfrontMirror
 
@@ -61,25 +61,12 @@ with DAG(
     max_active_runs=1,  # events that arrive during a run start the next one
     tags=["workfront", "example", "mirror", "events"],
 ) as dag:
-    mirror = WorkfrontMirror(
+    # route_events: a run started by events runs only the tasks of the types they name; the others
+    # are skipped before they start, so they take no worker. Any other run syncs every type.
+    WorkfrontMirror(
         group_id="workfront",
         sql_conn_id=WAREHOUSE_CONN_ID,
         workfront_conn_id=WORKFRONT_CONN_ID,
         objects=OBJECTS,
+        route_events=True,
     )
-    # Which object types' events make each task read (the journal's: every journaled type's).
-    reads_on = {op.task_id: op.event_obj_codes for op in mirror.children.values()}
-
-    @task.branch
-    def route_events(triggering_asset_events=None, dag_run=None) -> list[str]:
-        """A run started by events runs only the tasks of the types they name: the others are
-        skipped before they start, so they cost no worker. Any other run syncs every type."""
-        from airflow_workfront.sync.events import named_object_codes
-
-        named = named_object_codes(triggering_asset_events or {})
-        if "asset" not in str(dag_run.run_type).lower() or named is None:
-            return list(reads_on)
-        return [task_id for task_id, codes in reads_on.items() if named & set(codes)]
-
-    route_events() >> mirror
-# [END howto_workfront_mirror_events]

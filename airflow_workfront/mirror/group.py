@@ -52,6 +52,11 @@ class WorkfrontMirror(TaskGroup):
     :param pool_slots: Slots per task, by object code (default 4 for big types, 1 for the rest).
     :param initial_start: Where each table's first run starts (default: the beginning: everything).
     :param storage_conn_id: Connection for ``path`` when it names none.
+    :param route_events: Add a ``route_events`` branch task ahead of the syncs: a run started by
+        Workfront events (the receiver's asset events) then runs only the tasks of the types they
+        name, and the others are skipped before they start, taking no worker slot; any other run
+        syncs every type. For a mirror scheduled on the receiver's asset (default False: each
+        sync task skips itself in such runs, after starting).
     :param task_kwargs: Extra arguments for every task (``retries``, ``max_wait``...).
     :param kwargs: Passed to ``TaskGroup`` (``tooltip``, ``default_args``...).
     """
@@ -72,6 +77,7 @@ class WorkfrontMirror(TaskGroup):
         pool_slots: Mapping[str, int] | None = None,
         initial_start: datetime | str | None = None,
         storage_conn_id: str | None = None,
+        route_events: bool = False,
         task_kwargs: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -86,13 +92,28 @@ class WorkfrontMirror(TaskGroup):
         self.path = path
         slots = {k.upper(): v for k, v in (pool_slots or {}).items()}
         with self:
-            for code in codes:
-                self._add_task(mirror_object(code), codes, slots, mode, workfront_conn_id, column_names,
-                               on_count_mismatch, pool, initial_start, storage_conn_id, dict(task_kwargs or {}))
+            syncs = [self._add_task(mirror_object(code), codes, slots, mode, workfront_conn_id, column_names,
+                                    on_count_mismatch, pool, initial_start, storage_conn_id, dict(task_kwargs or {}))
+                     for code in codes]
+            if route_events:
+                self._add_router(syncs)
+
+    def _add_router(self, syncs: list[Any]) -> None:
+        """The ``route_events`` branch task ahead of every sync task."""
+        from airflow.sdk import task
+
+        reads_on = {op.task_id: list(op.event_obj_codes) for op in syncs}
+
+        @task.branch(task_id="route_events")
+        def route_events(triggering_asset_events: Any = None, dag_run: Any = None) -> list[str]:
+            """Run the sync tasks of the types this run's Workfront events name (all, for other runs)."""
+            return tasks_for_run(reads_on, triggering_asset_events or {}, getattr(dag_run, "run_type", ""))
+
+        route_events() >> syncs
 
     def _add_task(self, obj: MirrorObject, codes: Sequence[str], slots: Mapping[str, int], mode: str,
                   workfront_conn_id: str, column_names: str, on_count_mismatch: str, pool: str,
-                  initial_start: Any, storage_conn_id: str | None, extra: dict[str, Any]) -> None:
+                  initial_start: Any, storage_conn_id: str | None, extra: dict[str, Any]) -> Any:
         """One sync task for ``obj``."""
         from airflow_workfront.operators.sync import (
             ALL_FIELDS,
@@ -109,13 +130,12 @@ class WorkfrontMirror(TaskGroup):
         common.update(extra)
         if self.sql_conn_id is not None:
             deletes = "journal" if obj.journaled_deletes else ("none" if obj.code == "JRNLE" else "reconcile")
-            WorkfrontToSqlOperator(table=table_name(self.table_prefix, obj.code), sql_conn_id=self.sql_conn_id,
-                                   column_names=column_names, deletes=deletes, check_counts=True,
-                                   on_count_mismatch=on_count_mismatch, **common)
-        else:
-            deletes = "journal" if obj.journaled_deletes else "none"
-            WorkfrontToObjectStorageOperator(path=self.path, storage_conn_id=storage_conn_id, deletes=deletes,
-                                             **common)
+            return WorkfrontToSqlOperator(table=table_name(self.table_prefix, obj.code), sql_conn_id=self.sql_conn_id,
+                                          column_names=column_names, deletes=deletes, check_counts=True,
+                                          on_count_mismatch=on_count_mismatch, **common)
+        deletes = "journal" if obj.journaled_deletes else "none"
+        return WorkfrontToObjectStorageOperator(path=self.path, storage_conn_id=storage_conn_id, deletes=deletes,
+                                                **common)
 
     @staticmethod
     def event_codes_for(code: str, codes: Sequence[str]) -> list[str]:
@@ -128,6 +148,20 @@ class WorkfrontMirror(TaskGroup):
     def tables(self) -> dict[str, str]:
         """Object code -> the table (or folder name) it is copied into."""
         return {code: table_name(self.table_prefix, code) for code in self.object_codes}
+
+
+def tasks_for_run(reads_on: Mapping[str, Sequence[str]], triggering_asset_events: Mapping[Any, Any],
+                  run_type: Any) -> list[str]:
+    """The sync task IDs a run should run: for a run started by events, those whose object codes
+    (``reads_on``: task ID -> codes) an event names; for any other run, or events that name no
+    type, all of them."""
+    from airflow_workfront.sync.events import named_object_codes
+
+    kind = str(getattr(run_type, "value", run_type)).lower()
+    named = named_object_codes(triggering_asset_events)
+    if kind != "asset_triggered" or named is None:
+        return list(reads_on)
+    return [task_id for task_id, codes in reads_on.items() if named & {c.upper() for c in codes}]
 
 
 def _object_codes(group_id: str, objects: Sequence[str] | None) -> list[str]:

@@ -28,7 +28,7 @@ def stack(tmp_path_factory):
 
 def test_a_timetable_run_syncs_every_type_and_an_event_run_only_the_named_one(stack):
     first = stack.wait_for_run("scheduled")
-    assert first["tasks"] == dict.fromkeys(["route_events", *TASK_IDS], "success")
+    assert first["tasks"] == dict.fromkeys(["workfront.route_events", *TASK_IDS], "success")
 
     control = stack.emulator.control
     task = control.list_objects("TASK")[0]
@@ -37,7 +37,7 @@ def test_a_timetable_run_syncs_every_type_and_an_event_run_only_the_named_one(st
     control.edit_object("TASK", task["ID"], {"name": "edited to test the event-driven mirror"})
     run = stack.wait_for_run("asset_triggered", after=runs_before, timeout=120)
 
-    assert run["tasks"] == {"route_events": "success", "workfront.task": "success", "workfront.proj": "skipped", "workfront.optask": "skipped",
+    assert run["tasks"] == {"workfront.route_events": "success", "workfront.task": "success", "workfront.proj": "skipped", "workfront.optask": "skipped",
                             "workfront.teamob": "skipped"}
     routes = [route for route, count in control.stats()["by_route"].items() if count]
     assert any("/TASK/" in route for route in routes), routes

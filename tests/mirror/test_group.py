@@ -100,3 +100,19 @@ def test_parsing_the_example_with_workfront_unreachable_sends_nothing(monkeypatc
     dag = bag.dags["example_workfront_mirror"]
     assert len(dag.tasks) == len(DEFAULT_OBJECTS)
     assert attempts == []  # no connection of any kind, to Workfront or elsewhere
+
+
+def test_route_events_runs_only_the_named_types_tasks_in_an_event_run():
+    from types import SimpleNamespace
+
+    from airflow_workfront.mirror.group import tasks_for_run
+
+    dag, _ = build(objects=["PROJ", "TASK", "JRNLE"], route_events=True)
+    router = dag.task_dict["workfront.route_events"]
+    assert router.downstream_task_ids == {"workfront.proj", "workfront.task", "workfront.jrnle"}
+    reads_on = {"workfront.proj": ["PROJ"], "workfront.task": ["TASK"], "workfront.jrnle": ["JRNLE", "PROJ", "TASK"]}
+    events = {"wf": [SimpleNamespace(extra={"obj_code": "TASK"})]}
+    assert tasks_for_run(reads_on, events, "asset_triggered") == ["workfront.task", "workfront.jrnle"]
+    assert tasks_for_run(reads_on, events, "scheduled") == list(reads_on)  # timetable runs sync everything
+    assert tasks_for_run(reads_on, {"s3": [SimpleNamespace(extra={})]}, "asset_triggered") == list(reads_on)
+    assert "workfront.route_events" not in build()[0].task_dict  # off by default
