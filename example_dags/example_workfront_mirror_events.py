@@ -70,3 +70,4 @@ with DAG(
         objects=OBJECTS,
         route_events=True,
     )
+# [END howto_workfront_mirror_events]
