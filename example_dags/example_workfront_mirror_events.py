@@ -50,7 +50,7 @@ mirror_changes = Asset("workfront_mirror_changes")
 
 with DAG(
     dag_id="example_workfront_mirror_events",
-    description="Every Workfront object type in the warehouse: within seconds on events, exact every hour",
+    description="Workfront in the warehouse: in seconds on events, exact hourly",
     doc_md=__doc__,
     schedule=AssetOrTimeSchedule(
         timetable=CronDataIntervalTimetable(CRON, timezone="UTC"),
@@ -61,8 +61,9 @@ with DAG(
     max_active_runs=1,  # events that arrive during a run start the next one
     tags=["workfront", "example", "mirror", "events"],
 ) as dag:
-    # route_events: a run started by events runs only the tasks of the types they name; the others
-    # are skipped before they start, so they take no worker. Any other run syncs every type.
+    # route_events: a run started by events runs only the tasks of the types
+    # they name; the others are skipped before they start, taking no worker.
+    # Any other run syncs every type.
     WorkfrontMirror(
         group_id="workfront",
         sql_conn_id=WAREHOUSE_CONN_ID,
