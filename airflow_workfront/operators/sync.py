@@ -312,7 +312,7 @@ class _WorkfrontSyncOperator(BaseOperator):
         wanted = {c.upper() for c in (self.event_obj_codes or [str(self.obj_code)])}
         if named is None or named & wanted:
             return
-        from airflow.exceptions import AirflowSkipException
+        from airflow.sdk.exceptions import AirflowSkipException
 
         raise AirflowSkipException(f"this run was started by Workfront events about {', '.join(sorted(named))}, "
                                    f"none of them {', '.join(sorted(wanted))}: nothing to read for this table")

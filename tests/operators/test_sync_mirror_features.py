@@ -21,7 +21,7 @@ def asset_run(*codes: str) -> dict:
 
 
 def test_an_event_run_about_other_types_skips_without_a_request(monkeypatch):
-    from airflow.exceptions import AirflowSkipException
+    from airflow.sdk.exceptions import AirflowSkipException
 
     import airflow_workfront.operators.base as base
 
