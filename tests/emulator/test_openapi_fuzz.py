@@ -44,7 +44,10 @@ from airflow_workfront.emulator.catalog import catalog, resolve  # noqa: E402
 from airflow_workfront.emulator.errors import ApiError  # noqa: E402
 from airflow_workfront.emulator.testing import EmulatorServer  # noqa: E402
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "workfront-openapi-v19.json"
+# The shared reference sits beside the checkout (../shared), or at /work/shared on this project's machines.
+SPEC = next((p for p in (Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "workfront-openapi-v19.json",
+                         Path("/work/shared/reference/workfront-openapi-v19.json")) if p.exists()),
+            Path("/work/shared/reference/workfront-openapi-v19.json"))
 API_ROOT = "/attask/api/v19.0"
 EXAMPLES = int(os.environ.get("WF_FUZZ_EXAMPLES", "1"))
 REPORT = os.environ.get("WF_FUZZ_REPORT")

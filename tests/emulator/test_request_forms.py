@@ -13,7 +13,11 @@ import pytest
 from airflow_workfront.emulator.actions import ACTIONS
 from emulator.wfhttp import data, error
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "fixtures"
+# The recorded fixtures, as copied into the repo (tests/fixtures, with their licence), or the shared reference.
+FIXTURES = next((p for p in (Path(__file__).resolve().parents[1] / "fixtures",
+                             Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "fixtures",
+                             Path("/work/shared/reference/fixtures")) if (p / "search.json").exists()),
+                Path("/work/shared/reference/fixtures"))
 # One object type each emulated action belongs to (the action's owner in Workfront's metadata).
 ACTION_OWNERS = {"calculateTimeline": "project", "move": "task", "markDone": "task", "approveApproval": "task",
                  "rejectApproval": "task", "recallApproval": "task", "calculateFinance": "project",
