@@ -22,9 +22,11 @@ from airflow_workfront.mirror.objects import (
     table_name,
 )
 
-#: Pool slots of a task by the size of its type: big types read partitions in parallel; with a
-#: 10-slot pool, two big types and two small ones can run at once, and no big one takes it all.
-BIG_SLOTS, SMALL_SLOTS = 4, 1
+#: Pool slots of a task by the size of its type: a big type reads partitions with half of a
+#: 10-slot pool, so two big types keep every slot busy and no one type ever holds more than half;
+#: a small type reads one request at a time. Big types also start first (``MirrorObject.weight``):
+#: the longest reads begin early and the short ones fill the slots they leave (docs/mirror.md).
+BIG_SLOTS, SMALL_SLOTS = 5, 1
 
 
 class WorkfrontMirror(TaskGroup):
@@ -49,7 +51,9 @@ class WorkfrontMirror(TaskGroup):
         compared; ``"warn"`` (default) logs a difference nothing explains, ``"fail"`` fails the task.
     :param pool: The pool every task runs in (default ``workfront_api``): with 10 slots, the
         group never has more than 10 requests in flight, whatever the number of workers.
-    :param pool_slots: Slots per task, by object code (default 4 for big types, 1 for the rest).
+    :param pool_slots: Slots per task, by object code (default 5 for big types, 1 for the rest). Big
+        types also carry a higher ``priority_weight`` (absolute), largest first, so that they start
+        first; ``task_kwargs`` can set both otherwise.
     :param initial_start: Where each table's first run starts (default: the beginning: everything).
     :param storage_conn_id: Connection for ``path`` when it names none.
     :param route_events: Add a ``route_events`` branch task ahead of the syncs: a run started by
@@ -124,6 +128,7 @@ class WorkfrontMirror(TaskGroup):
         common: dict[str, Any] = dict(
             task_id=obj.code.lower(), obj_code=obj.code, fields=ALL_FIELDS, workfront_conn_id=workfront_conn_id,
             pool=pool, pool_slots=slots.get(obj.code, BIG_SLOTS if obj.big else SMALL_SLOTS),
+            priority_weight=obj.weight, weight_rule="absolute",
             initial_start=initial_start, event_obj_codes=self.event_codes_for(obj.code, codes),
             mode=_mode_for(obj.code, mode), doc_md=f"Copies Workfront **{obj.name}** (`{obj.code}`).",
         )

@@ -25,6 +25,8 @@ class MirrorObject:
         reconciled against every ID Workfront has.
     :param big: Grows with the work (tasks, hours...): its task may hold more pool slots, to read
         partitions in parallel.
+    :param weight: Its task's priority weight in the pool: the larger types usually are, the earlier
+        they start, so that the longest reads begin first and the short ones fill the slots left.
     """
 
     code: str
@@ -32,15 +34,16 @@ class MirrorObject:
     events: bool = False
     journaled_deletes: bool = False
     big: bool = False
+    weight: int = 1
 
 
 #: Every type a mirror knows, in the order its tasks are listed.
 OBJECTS: tuple[MirrorObject, ...] = (
     MirrorObject("PROJ", "projects", events=True, journaled_deletes=True),
-    MirrorObject("TASK", "tasks", events=True, journaled_deletes=True, big=True),
-    MirrorObject("OPTASK", "issues", events=True, journaled_deletes=True, big=True),
-    MirrorObject("HOUR", "hours", events=True, journaled_deletes=True, big=True),
-    MirrorObject("ASSGN", "assignments", events=True, big=True),
+    MirrorObject("TASK", "tasks", events=True, journaled_deletes=True, big=True, weight=5),
+    MirrorObject("OPTASK", "issues", events=True, journaled_deletes=True, big=True, weight=2),
+    MirrorObject("HOUR", "hours", events=True, journaled_deletes=True, big=True, weight=3),
+    MirrorObject("ASSGN", "assignments", events=True, big=True, weight=4),
     MirrorObject("USER", "users", events=True, journaled_deletes=True),
     MirrorObject("TEAMOB", "teams"),
     MirrorObject("PORT", "portfolios", events=True, journaled_deletes=True),
@@ -48,7 +51,7 @@ OBJECTS: tuple[MirrorObject, ...] = (
     MirrorObject("NOTE", "notes (updates)", events=True),
     MirrorObject("DOCU", "documents", events=True),
     MirrorObject("DOCV", "document versions"),
-    MirrorObject("JRNLE", "journal entries: every change, field by field", big=True),
+    MirrorObject("JRNLE", "journal entries: every change, field by field", big=True, weight=6),
     MirrorObject("CMPY", "companies", events=True),
     MirrorObject("GROUP", "groups"),
     MirrorObject("ROLE", "job roles"),

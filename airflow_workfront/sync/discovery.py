@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,17 +102,31 @@ def plan_from_metadata(obj_code: str, metadata: Mapping[str, Any], forms: list[M
 def discover_fields(client: Any, obj_code: str) -> FieldPlan:
     """Ask Workfront for every field of ``obj_code``: its ``/metadata`` and its custom forms.
 
-    Two requests. A type whose forms Workfront will not search (an older API version, a user
-    without the right) is synced without custom fields, and the log says so.
+    Two requests, sent together when the client may have two in flight (they are the first step
+    of every run, so their round trip is on its critical path). A type whose forms Workfront will
+    not search (an older API version, a user without the right) is synced without custom fields,
+    and the log says so.
     """
     before = _requests(client)
-    metadata = client.metadata(obj_code)
-    forms: list[Mapping[str, Any]] | None
-    try:
-        forms = list(client.search("CTGY", {"catObjCode": obj_code.upper()}, list(FORM_FIELDS)))
-    except Exception as exc:  # custom fields are a part, not the whole: the sync goes on without them
-        log.warning("%s: could not read its custom forms (CTGY, %s); syncing without custom fields", obj_code, exc)
-        forms = None
+
+    def read_forms() -> list[Mapping[str, Any]] | None:
+        try:
+            return list(client.search("CTGY", {"catObjCode": obj_code.upper()}, list(FORM_FIELDS)))
+        except Exception as exc:  # custom fields are a part, not the whole: the sync goes on without them
+            log.warning("%s: could not read its custom forms (CTGY, %s); syncing without custom fields",
+                        obj_code, exc)
+            return None
+
+    config = getattr(client, "config", None)
+    if int(getattr(config, "max_concurrency", 1)) < 2:
+        metadata, forms = client.metadata(obj_code), read_forms()
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wf-discovery") as pool:
+            forms_future = pool.submit(read_forms)
+            try:
+                metadata = client.metadata(obj_code)
+            finally:
+                forms = forms_future.result()  # waited for even when /metadata failed: no request outlives this
     plan = plan_from_metadata(obj_code, metadata, forms)
     return FieldPlan(plan.obj_code, plan.fields, plan.date_field, plan.kinds, plan.custom_fields, plan.left_out,
                      _requests(client) - before, plan.notes)

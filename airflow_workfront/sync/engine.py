@@ -44,7 +44,7 @@ from airflow_workfront.sync.closing import (
     read_after_close,
     wait_until_closed,
 )
-from airflow_workfront.sync.deletes import journal_deleted_ids, missing_ids, workfront_ids
+from airflow_workfront.sync.deletes import journal_deleted_ids, reconcile_missing
 from airflow_workfront.sync.keyset import KeyRange, check_user_filters, record_key
 from airflow_workfront.sync.paging import KeysetReader, SyncCancelled
 from airflow_workfront.sync.planner import CutBoard, Partition, plan_partitions
@@ -165,6 +165,7 @@ class SyncEngine:
         self._requests_before = 0
         self._writer: PageWriter | None = None
         self._opened: Future[None] | None = None  # a sink opening in a thread of its own (counted ahead)
+        self._held_nothing = False  # the sink held no live object when the run opened it
 
     def run(self, window: SyncWindow, sink: Sink) -> SyncSummary:
         """Sync ``window`` into ``sink`` and return what was done.
@@ -174,6 +175,7 @@ class SyncEngine:
         """
         started = time.monotonic()
         requests_before = self._requests_before = _requests(self.client)
+        self._held_nothing = False
         if self.deletes == "reconcile" and not sink.supports_reconcile:
             raise ValueError(f"{type(sink).__name__} cannot list stored IDs, so deletes='reconcile' is not possible")
         stop = threading.Event()
@@ -189,12 +191,18 @@ class SyncEngine:
             self._opened = None
         summary.extra["read_s"] = round(time.monotonic() - started, 3)  # every page written; deletes follow
 
-        if self.deletes == "journal":
+        if self.deletes != "none" and self._held_nothing:
+            # Every row was read by this run after the window closed, so no deletion in the window
+            # can name one; a deletion since then is after the window, for the next run.
+            summary.extra["deletes_skipped"] = "the sink held no object before this run"
+            log.info("%s: no deletions to look for: the sink held no object before this run", self.obj_code)
+        elif self.deletes == "journal":
             for n, ids in enumerate(journal_deleted_ids(self.client, self.obj_code, read_window, self.page_size, stop)):
                 summary.deleted += sink.delete(ids, batch=n)
         elif self.deletes == "reconcile":
-            present = workfront_ids(self.client, self.obj_code, self.filters, self.page_size)
-            for n, ids in enumerate(missing_ids(sink.iter_ids(), present, self.page_size)):
+            missing = reconcile_missing(self.client, self.obj_code, self.filters, self.page_size, sink.iter_ids,
+                                        self.max_workers, stop)
+            for n, ids in enumerate(missing):
                 summary.deleted += sink.delete(ids, batch=n)
 
         summary.requests = _requests(self.client) - requests_before
@@ -264,6 +272,9 @@ class SyncEngine:
         try:
             sink.open(SyncTarget(self.obj_code, tuple(self.fields), self.date_field, read_window,
                                  self._kinds_for(sink)))
+            # A sink that cannot tell (or predates the question) is taken to hold objects: the safe side.
+            held_nothing = getattr(sink, "holds_no_objects", None)
+            self._held_nothing = self.deletes != "none" and held_nothing is not None and held_nothing()
         except BaseException:
             if ahead is not None:
                 wait([ahead[1]])

@@ -39,9 +39,15 @@ def test_one_task_per_type_with_its_table_pool_and_all_fields():
     assert task.check_counts and task.deletes == "journal"
     assert dag.task_dict["workfront.assgn"].deletes == "reconcile"  # no journaled deletes for assignments
     assert dag.task_dict["workfront.jrnle"].deletes == "none"
-    # big types read partitions in parallel, but no type can hold the whole 10-slot pool
+    # big types read partitions in parallel, but no type holds more than half of the 10-slot pool
     slots = {t.task_id: t.pool_slots for t in dag.tasks}
-    assert slots["workfront.task"] == 4 and slots["workfront.teamob"] == 1 and max(slots.values()) < 10
+    assert slots["workfront.task"] == 5 and slots["workfront.teamob"] == 1 and max(slots.values()) <= 5
+    # and the largest types start first: absolute weights, the journal first, small types last
+    weights = {t.task_id.split(".")[1]: t.priority_weight for t in dag.tasks}
+    assert {t.weight_rule for t in dag.tasks} == {"absolute"}
+    assert [c for c, _ in sorted(weights.items(), key=lambda kv: -kv[1])][:5] == [
+        "jrnle", "task", "assgn", "hour", "optask"]
+    assert weights["teamob"] == weights["proj"] == 1
     assert group.tables()["OPTASK"] == "wf_optask"
 
 

@@ -206,7 +206,14 @@ def test_journal_objects_do_not_look_for_their_own_deletes():
     assert s.date_field == "entryDate" and s.fetched == 1 and s.requests == 1 and s.deletes_mode == "none"
 
 
-def test_reconcile_removes_ids_workfront_no_longer_has():
+@pytest.mark.parametrize(("workers", "id_pages"), [
+    # 10 stored IDs make 4 ranges of one page with 10 workers: each range's reader stops at its
+    # first page that reaches its last stored ID (tests/sync/test_deletes.py has the rest).
+    (None, 4),
+    # One worker reads the fewest: 7 IDs left in pages of 3, stopping on the short one.
+    (1, math.ceil(8 / 3)),
+])
+def test_reconcile_removes_ids_workfront_no_longer_has(workers, id_pages):
     wf = FakeWorkfront(page_size=3)
     objs = seed(wf, 10)
     sink = RecordingSink()
@@ -214,10 +221,9 @@ def test_reconcile_removes_ids_workfront_no_longer_has():
     for o in objs[3:6]:
         wf.delete("TASK", o["ID"], journal=False)
     wf.calls.clear()
-    s = SyncEngine(wf, "TASK", deletes="reconcile").run(W2, sink)
+    s = SyncEngine(wf, "TASK", deletes="reconcile", max_workers=workers).run(W2, sink)
     assert s.deleted == 3 and set(sink.rows) == set(wf.objects["TASK"])
-    id_pages = [c for c in wf.calls if c[2].get("ID_Mod") == "gt" or c[2] == {}]
-    assert len(id_pages) == math.ceil(8 / 3)  # 7 IDs left in pages of 3, stopping on the short one
+    assert len([c for c in wf.calls if c[2].get("ID_Mod") == "gt" or c[2] == {}]) == id_pages
 
 
 def test_a_run_killed_mid_way_then_rerun_converges():

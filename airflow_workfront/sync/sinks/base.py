@@ -73,5 +73,12 @@ class Sink(ABC):
         """Yield every stored ``ID`` in ascending order (for ID reconciliation)."""
         raise NotImplementedError(f"{type(self).__name__} cannot list stored IDs, so it cannot reconcile")
 
+    def holds_no_objects(self) -> bool:
+        """Whether the sink is sure it holds no live object (asked once it is open, before the run's
+        first write). ``False`` when it holds some or cannot tell cheaply, the safe answer: a
+        ``True`` lets the run skip looking for deletions, since every row it will hold is one the
+        run read."""
+        return False
+
     def close(self, summary: SyncSummary) -> None:  # noqa: B027 - optional hook, default does nothing
         """Finish a successful run (write a manifest...)."""

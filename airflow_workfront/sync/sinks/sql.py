@@ -372,6 +372,12 @@ class SqlSink(Sink):
         """The SQL condition of rows that hold a live object ('' in upsert mode: every row)."""
         return {"upsert": "", "soft_delete": f"NOT {quote(DELETED)}", "history": quote(CURRENT)}[self.mode]
 
+    def holds_no_objects(self) -> bool:
+        """Whether the table holds no live object (one ``LIMIT 1`` query)."""
+        live = self.live_condition()
+        sql = f"SELECT 1 FROM {self.qualified_table}" + (f" WHERE {live}" if live else "") + " LIMIT 1"
+        return not self.hook.get_records(sql)
+
     def live_count(self) -> int:
         """How many live objects the table holds (rows in upsert mode; not deleted; current versions)."""
         live = self.live_condition()

@@ -402,3 +402,14 @@ def test_a_table_made_with_workfront_names_keeps_them_when_snake_case_is_asked(d
     assert column_map(later) == {"ID": "ID", "lastUpdateDate": "lastUpdateDate", "name": "name",
                                  "plannedCost": "plannedCost"}
     assert list(later.iter_ids()) == ["a", "b"] and later.live_count() == 2
+
+
+@pytest.mark.parametrize("mode", ["upsert", "soft_delete", "history"])
+def test_holds_no_objects_counts_only_live_rows(db, mode):
+    sink = open_sink(db, mode=mode, table=f"wf_empty_{mode}")
+    assert sink.holds_no_objects()
+    sink.write_page([RECORD], partition=0, page=0)
+    assert not sink.holds_no_objects()
+    sink.delete([RECORD["ID"]], batch=0)
+    # Soft-deleted rows and closed versions hold no live object; upsert mode removed the row.
+    assert sink.holds_no_objects()
