@@ -38,11 +38,11 @@ def test_a_tiny_mirror_prints_one_row_a_type_and_counts_every_request(postgres_s
     requests = {t.split(".")[1].upper(): n for t, n in figures["requests"].items()}
     assert sum(requests.values()) == figures["received"]
     # Every type: /metadata and its custom forms (2), then its reading, then Workfront's count (1):
-    # a wide window counted with its first page (2) where the task has 4 slots, the first page
-    # alone (1) with 1 slot; the journal's D entries (1) or the first page of IDs (ASSGN, 1); the
-    # journal deletes nothing of its own. USER's table holds one row less than Workfront counts,
-    # so two more counts ask what changed after the window.
-    assert requests == {"PROJ": 2 + 1 + 1 + 1, "TASK": 2 + 2 + 1 + 1, "OPTASK": 2 + 2 + 1 + 1, "HOUR": 2 + 2 + 1 + 1,
-                        "ASSGN": 2 + 2 + 1 + 1, "USER": 2 + 1 + 1 + 3, "JRNLE": 2 + 2 + 1}
+    # a wide window counted with its first page (2) where the task has 5 slots, the first page
+    # alone (1) with 1 slot. Every table is new, so no deletions are looked for (no journal D
+    # entries, no assignment IDs). USER's table holds one row less than Workfront counts, so two
+    # more counts ask what changed after the window.
+    assert requests == {"PROJ": 2 + 1 + 1, "TASK": 2 + 2 + 1, "OPTASK": 2 + 2 + 1, "HOUR": 2 + 2 + 1,
+                        "ASSGN": 2 + 2 + 1, "USER": 2 + 1 + 3, "JRNLE": 2 + 2 + 1}
     assert rows[-1][3].strip() == str(figures["received"])
     assert [int(r[3]) for r in rows[:-1]] == [requests[t] for t in TYPES]
