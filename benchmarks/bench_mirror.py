@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -52,6 +52,9 @@ DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 OBJECTS = ("PROJ", "TASK", "OPTASK", "HOUR", "ASSGN", "USER", "JRNLE")
 START_MARK, END_MARK = "<!-- mirror-results:start -->", "<!-- mirror-results:end -->"
 WF_CONN, SQL_CONN = "wf_bench_mirror", "wf_bench_mirror_pg"
+#: The hour after the first run: per type, objects edited and objects deleted (through the
+#: emulator's control API, which journals the deletions; assignments are reconciled by ID).
+HOURLY_CHANGES = {"TASK": (200, 10), "OPTASK": (50, 5), "HOUR": (50, 5), "ASSGN": (0, 20)}
 
 
 def page_seconds(cost: tuple[float, float]) -> float:
@@ -191,11 +194,14 @@ def mirror_tasks(codes: list[str], fields: list[str] | None = None, prefix: str 
     return [dag.task_dict[f"workfront.{code.lower()}"] for code in codes]
 
 
-def measure_mirror(base_url: str, codes: list[str], postgres: str,
-                   fields: list[str] | None = None) -> tuple[dict[str, dict], float, int]:
-    """One run of the mirror into a fresh schema: per task its outcome and requests, the wall time,
-    and the requests the emulator received (checked against the clients' own count)."""
+def measure_mirror(base_url: str, codes: list[str], postgres: str, fields: list[str] | None = None,
+                   next_hour: Any = None) -> tuple[dict[str, dict], float, int, dict[str, Any] | None]:
+    """The mirror's first run into a fresh schema: per task its outcome and requests, the wall time,
+    and the requests the tasks' clients counted. With ``next_hour`` (a callable that makes the
+    hour's changes in Workfront and returns what it did), also the next hourly run into the same
+    tables, timed the same way: ``{"changes", "results", "wall", "sent"}``."""
     schema = Schema(postgres)
+    hourly = None
     try:
         operators = mirror_tasks(codes, fields)
         # The window of a mirror's first run: from the beginning to the end of its interval.
@@ -203,11 +209,43 @@ def measure_mirror(base_url: str, codes: list[str], postgres: str,
         started = time.perf_counter()
         results = run_pool(operators, context)
         wall = time.perf_counter() - started
+        sent = sum(r["requests"] for r in results.values())
+        if next_hour is not None:
+            changes = next_hour()
+            context = {"data_interval_start": END, "data_interval_end": END + timedelta(hours=1)}
+            started = time.perf_counter()
+            second = run_pool(operators, context)
+            hourly = {"changes": changes, "results": second, "wall": time.perf_counter() - started,
+                      "sent": sum(r["requests"] for r in second.values())}
     finally:
         schema.drop()
     for op in operators:
         results[op.task_id]["pool_slots"] = op.pool_slots
-    return results, wall, sum(r["requests"] for r in results.values())
+    return results, wall, sent, hourly
+
+
+def make_hour_of_changes(emulator: Any, codes: list[str]) -> Any:
+    """A callable that edits and deletes objects inside the hour after the first run's window, then
+    moves Workfront's clock past that hour's end (and its margin), and returns what it changed."""
+    from airflow_workfront.client import ApiKeyAuth, ClientConfig, WorkfrontClient
+
+    def change() -> dict[str, dict[str, int]]:
+        done: dict[str, dict[str, int]] = {}
+        with WorkfrontClient(ClientConfig(host=emulator.base_url, auth=ApiKeyAuth(API_KEY))) as client:
+            for code, (edits, deletes) in HOURLY_CHANGES.items():
+                if code not in codes:
+                    continue
+                ids = [str(r["ID"]) for r in client.search_page(code, fields=["ID"], limit=edits + deletes)]
+                for obj_id in ids[:edits]:
+                    emulator.control.edit_object(code, obj_id, {"description": "changed in the benchmark's hour"})
+                for obj_id in ids[edits:]:
+                    emulator.control.delete_object(code, obj_id)
+                done[code] = {"edited": min(edits, len(ids)), "deleted": max(0, len(ids) - edits)}
+        emulator.control.advance_clock(3600)
+        emulator.control.reset_stats()
+        return done
+
+    return change
 
 
 def measure_single(base_url: str, postgres: str) -> dict[str, float]:
@@ -268,6 +306,37 @@ def table(results: dict[str, dict], counts: dict[str, int], wall: float, receive
     return lines
 
 
+def hourly_table(hourly: dict[str, Any], codes: list[str]) -> list[str]:
+    """The next hourly run's lines: what changed in the hour, then per type what the run did."""
+    changed = "; ".join(f"{code}: {c['edited']} edited, {c['deleted']} deleted" for code, c in hourly["changes"].items())
+    lines = ["", f"The next hourly run, an hour later, into the same tables (changes in the hour: {changed}). "
+                 "Assignments have no journaled deletions, so this run reconciles every assignment ID:", "",
+             "| type | rows read | deleted | requests | wall (s) | reading (s) | deletes (s) | counts |",
+             "|---|---|---|---|---|---|---|---|"]
+    for code in codes:
+        r = hourly["results"][f"workfront.{code.lower()}"]
+        summary = r["summary"]
+        reading, deletes = _phases(summary)
+        counts = summary.get("counts", {})
+        agree = "match" if counts.get("matches") else f"{counts.get('workfront')} vs {counts.get('table')}"
+        lines.append(f"| {code} | {summary.get('fetched', 0):,} | {summary.get('deleted', 0)} | "
+                     f"{r['requests']} | {r['end'] - r['start']:.2f} | {reading} | {deletes} | {agree} |")
+    lines.append(f"| all | | | {hourly['sent']} | {hourly['wall']:.2f} | | | |")
+    return lines
+
+
+def check_run(name: str, results: dict[str, dict], sent: int, stats: dict[str, Any]) -> None:
+    """Stop unless every task succeeded, the clients' count equals what the emulator received, and
+    no request was refused or over the limit."""
+    failed = {task: r["error"] for task, r in results.items() if "error" in r}
+    if failed:
+        raise SystemExit(f"{name}: mirror tasks failed: {failed}")
+    if stats["total"] != sent:
+        raise SystemExit(f"{name}: the emulator received {stats['total']} requests, the tasks' clients counted {sent}")
+    if stats["rejected_429"] or stats["max_in_flight"] > POOL:
+        raise SystemExit(f"{name}: more than {POOL} requests in flight: {stats}")
+
+
 def _phases(summary: dict) -> tuple[str, str]:
     """A task's engine run split as the engine timed it: closing and reading every page into the
     table, then finding deletions (journal entries, or every ID for a reconciliation)."""
@@ -297,6 +366,7 @@ def main() -> int:
     parser.add_argument("--single", action="store_true", help="also TASK alone: the read, and the sync into PostgreSQL")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--verbose", action="store_true", help="keep the tasks' progress logs")
+    parser.add_argument("--no-hour", action="store_true", help="skip the next hourly run after the first")
     parser.add_argument("--json", action="store_true", help="print the per-type figures as JSON on the last line")
     args = parser.parse_args()
     cost = tuple(float(x) for x in args.cost.split(","))
@@ -323,29 +393,39 @@ def main() -> int:
         load_before = os.getloadavg()[0]
         emulator.control.reset_stats()
         emulator_cpu = process_cpu_seconds(emulator.proc.pid)
-        results, wall, sent = measure_mirror(emulator.base_url, codes, args.postgres, fields)
-        cpu = (sum(r.get("cpu", 0.0) for r in results.values()), process_cpu_seconds(emulator.proc.pid) - emulator_cpu)
-        stats = emulator.control.stats()
+        stats: dict[str, Any] = {}
+
+        def next_hour() -> dict[str, dict[str, int]]:  # the first run's figures, read before the hour's changes
+            stats.update(emulator.control.stats(), cpu=process_cpu_seconds(emulator.proc.pid) - emulator_cpu,
+                         load_after=os.getloadavg()[0])
+            return make_hour_of_changes(emulator, codes)()
+
+        results, wall, sent, hourly = measure_mirror(emulator.base_url, codes, args.postgres, fields,
+                                                     None if args.no_hour else next_hour)
+        if hourly is None:
+            stats.update(emulator.control.stats(), cpu=process_cpu_seconds(emulator.proc.pid) - emulator_cpu,
+                         load_after=os.getloadavg()[0])
+        else:
+            hourly["stats"] = emulator.control.stats()
+        cpu = (sum(r.get("cpu", 0.0) for r in results.values()), stats["cpu"])
         single = measure_single(emulator.base_url, args.postgres) if args.single else None
     finally:
         emulator.stop()
-    failed = {task: r["error"] for task, r in results.items() if "error" in r}
-    if failed:
-        raise SystemExit(f"mirror tasks failed: {failed}")
-    if stats["total"] != sent:
-        raise SystemExit(f"the emulator received {stats['total']} requests, the tasks' clients counted {sent}")
-    if stats["rejected_429"] or stats["max_in_flight"] > POOL:
-        raise SystemExit(f"more than {POOL} requests in flight: {stats}")
+    check_run("the first run", results, sent, stats)
+    if hourly is not None:
+        check_run("the hourly run", hourly["results"], hourly["sent"], hourly["stats"])
     command = "make bench  # .venv/bin/python benchmarks/bench_mirror.py " + " ".join(sys.argv[1:])
     described = "every field of each type (`fields='all'`)" if fields is None else ", ".join(fields)
     lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {commit_label()}, {machine()}; "
-             f"load average {load_before:.1f} before the mirror, {os.getloadavg()[0]:.1f} at the end.",
+             f"load average {load_before:.1f} before the mirror, {stats['load_after']:.1f} at the end.",
              f"{args.size:,} tasks; every answer takes at least {cost[0]:g} ms plus {cost[1]:g} ms a row "
              f"({page_seconds(cost):.2f} s a full page); at most {stats['max_in_flight']} requests were in flight "
              f"at the emulator. Fields: {described}.",
              f"CPU over the mirror: {cpu[0]:.1f} s in the tasks' processes (their clients and sinks), "
              f"{cpu[1]:.1f} s in the emulator, which works on one request at a time.", "",
              *table(results, counts, wall, stats["total"], cost, single, args.size, command.strip())]  # type: ignore[arg-type]
+    if hourly is not None:
+        lines[-2:-2] = hourly_table(hourly, codes)
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
@@ -353,7 +433,12 @@ def main() -> int:
     if args.json:
         print(json.dumps({"wall": wall, "received": stats["total"], "counts": counts, "emulator_cpu": cpu[1],
                           "requests": {t: r["requests"] for t, r in results.items()},
-                          "fetched": {t: r["summary"].get("fetched") for t, r in results.items()}}))
+                          "fetched": {t: r["summary"].get("fetched") for t, r in results.items()},
+                          "hourly": None if hourly is None else {
+                              "changes": hourly["changes"], "received": hourly["stats"]["total"],
+                              "requests": {t: r["requests"] for t, r in hourly["results"].items()},
+                              "deleted": {t: r["summary"].get("deleted") for t, r in hourly["results"].items()},
+                              "counts": {t: r["summary"].get("counts") for t, r in hourly["results"].items()}}}))
     return 0
 
 

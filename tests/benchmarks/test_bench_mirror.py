@@ -46,3 +46,15 @@ def test_a_tiny_mirror_prints_one_row_a_type_and_counts_every_request(postgres_s
                         "ASSGN": 2 + 2 + 1, "USER": 2 + 1 + 3, "JRNLE": 2 + 2 + 1}
     assert rows[-1][3].strip() == str(figures["received"])
     assert [int(r[3]) for r in rows[:-1]] == [requests[t] for t in TYPES]
+    # The next hourly run into the same tables: its window fits in one page for every type, so
+    # /metadata and forms (2), the page (1), the deletions (1: the journal's D entries, or for
+    # ASSGN one page of IDs, its 400 stored IDs in one range), the count (1); the journal has no
+    # deletions of its own. Every table agrees with Workfront's count afterwards, and assignments
+    # lose the 20 deleted in the hour plus the 10 that went with the 10 deleted tasks.
+    hourly = figures["hourly"]
+    hourly_requests = {t.split(".")[1].upper(): n for t, n in hourly["requests"].items()}
+    assert hourly_requests == {**{t: 2 + 1 + 1 + 1 for t in TYPES}, "JRNLE": 2 + 1 + 1}
+    assert sum(hourly_requests.values()) == hourly["received"]
+    assert all(c["matches"] for c in hourly["counts"].values()), hourly["counts"]
+    deleted = {t.split(".")[1].upper(): n for t, n in hourly["deleted"].items()}
+    assert deleted == {"TASK": 10, "OPTASK": 5, "HOUR": 5, "ASSGN": 20 + 10, "PROJ": 0, "USER": 0, "JRNLE": 0}
