@@ -92,23 +92,47 @@ def _target(obj_type: ObjectType | None, name: str) -> ObjectType | None:
 def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: Tree) -> list[dict]:
     """The response shape of a page of records: :func:`project` on each, with a fast path.
 
-    When every requested field is a plain field of the object (no ``*``, references, collections
-    or custom-form maps), the shape is worked out once for the page instead of once per record:
-    a 2000-row page of the sync's fields is then several times cheaper to build.
+    When every requested field is a plain field of the object or a reference (no ``*``,
+    collections or custom-form maps), the shape is worked out once for the page instead of once
+    per record: each row starts as a copy of the page's template (every key in answer order, all
+    ``None``), takes the values the record holds, and then its references' objects. A 2000-row
+    page of the sync's ~150 fields is then several times cheaper to build.
     """
     special = ("*", "parameterValues", "accessRules")
-    if any(name in special or name in obj_type.references or name in obj_type.collections for name in tree):
+    if any(name in special or name in obj_type.collections for name in tree):
         return [project(store, obj_type, r, tree) for r in records]
     known = obj_type.fields
     defaults = [(name, name in known) for name in _default_names(obj_type.code, bool(tree))]
-    # Requested names a default already placed keep their place (the value is the same).
-    extra = [name for name in tree if (name, True) not in defaults]
+    # Defaults outside the type's fields answer only when the record holds them: one template for
+    # each way records hold them (nearly always one).
+    optional = tuple(name for name, always in defaults if not always)
+    templates: dict[tuple[bool, ...], tuple[dict, frozenset[str]]] = {}
+
+    def template(held: tuple[bool, ...]) -> tuple[dict, frozenset[str]]:
+        present = dict(zip(optional, held, strict=True))
+        keys = [name for name, always in defaults if always or present[name]]
+        keys.extend(tree)  # a name already placed keeps its place (the value is the same)
+        return dict.fromkeys(keys), frozenset(keys)
+
+    references = [(name, f"{name}ID", _target(obj_type, name), sub or {})
+                  for name, sub in tree.items() if name in obj_type.references]
     rows = []
     for record in records:
-        out = {name: record.get(name) for name, always in defaults if always or name in record}
-        for name in extra:
-            out[name] = record.get(name)
-        rows.append(out)
+        held = tuple(name in record for name in optional) if optional else ()
+        shape = templates.get(held)
+        if shape is None:
+            shape = templates[held] = template(held)
+        row = shape[0].copy()
+        if shape[1].issuperset(record):  # the record holds only answered fields: copied in one go
+            row.update(record)
+        else:
+            for name in shape[1].intersection(record):
+                row[name] = record[name]
+        for name, id_field, target, sub in references:
+            ref_id = record.get(id_field)
+            found = store.find(target.code, ref_id) if target and ref_id else None
+            row[name] = project(store, target, found, sub, defaults=False) if target and found else None
+        rows.append(row)
     return rows
 
 

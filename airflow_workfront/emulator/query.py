@@ -12,7 +12,7 @@ import bisect
 import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -35,6 +35,8 @@ RESERVED = frozenset({"fields", "$$FIRST", "$$LIMIT", "$$ROLLUP", "map", "method
 # Parameters that authenticate rather than filter, as the docs warn; filters= JSON still filters on them.
 PARAMETER_ONLY = frozenset({"username"})
 _OR = re.compile(r"^OR:(\d+):(.+)$")
+# Modifiers whose test of a text value (an ID) cannot fail: the ID fast path takes only these.
+_ID_MODS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "notin"})
 _SORT = re.compile(r"^(.+?)(?:_(\d+))?_Sort$")
 _GROUP = re.compile(r"^(.+?)(?:_(\d+))?_GroupBy$")
 
@@ -307,21 +309,49 @@ class Evaluator:
         return [item.get(last) for _, item in current]
 
     def matches(self, obj_type: ObjectType, record: dict, conditions: list[Condition]) -> bool:
-        return all(self._match_one(obj_type, record, cond) for cond in conditions)
+        """Whether ``record`` meets every condition (one alternative)."""
+        return self.matcher(obj_type, [conditions])(record)
 
-    def _match_one(self, obj_type: ObjectType, record: dict, cond: Condition) -> bool:
-        values = self.values_at(obj_type, record, cond.path) if len(cond.path) > 1 else [record.get(cond.path[0])]
+    def matcher(self, obj_type: ObjectType, alternatives: list[list[Condition]]) -> Callable[[dict], bool]:
+        """A test of a record against the alternatives (any of them, each with all its conditions),
+        built once for a query: the filter values are read once, not once per record."""
+        now = self.store.clock.now_ms()
+        tests = [[self._condition_test(obj_type, cond, now) for cond in conditions] for conditions in alternatives]
+        if len(tests) == 1 and len(tests[0]) == 1:
+            return tests[0][0]
+
+        def match(record: dict) -> bool:
+            for conditions in tests:
+                for test in conditions:
+                    if not test(record):
+                        break
+                else:
+                    return True
+            return False
+
+        return match
+
+    def _condition_test(self, obj_type: ObjectType, cond: Condition, now: int) -> Callable[[dict], bool]:
+        compare = _comparer(cond, cond.path[-1], now)
+        if len(cond.path) == 1:
+            name = cond.path[0]
+            return lambda record: compare(record.get(name))
         negative = cond.mod in ("ne", "notcontains", "cinotcontains", "notin", "notbetween")
-        if not values:
-            values = [None]
-        results = (_compare(cond, value, cond.path[-1], self.store.clock.now_ms()) for value in values)
-        return all(results) if negative else any(results)
+
+        def test(record: dict) -> bool:
+            values = self.values_at(obj_type, record, cond.path) or [None]
+            results = (compare(value) for value in values)
+            return all(results) if negative else any(results)
+
+        return test
 
     def count(self, obj_type: ObjectType, query: Query) -> int:
         """How many records match (the sizes of index spans when the filters allow)."""
         spans = self._index_spans(obj_type, query)
         if spans is not None:
             return sum(end - start for start, end in spans)
+        if not any(query.alternatives):  # no filters: every object
+            return len(self.store.objects[obj_type.code])
         return len(self._select_in_order(obj_type, query))
 
     def page(self, obj_type: ObjectType, query: Query) -> list[dict]:
@@ -357,6 +387,8 @@ class Evaluator:
         if spans is not None:
             return [records[i] for i in _read_spans(self.store.index[obj_type.code], spans, enough, skip)]
         keyed = self._select_on_index(obj_type, query, enough)
+        if keyed is None:
+            keyed = self._select_on_ids(obj_type, query, enough)
         if keyed is not None:
             return [records[i] for i in keyed[skip:]]
         candidates = self._candidates(obj_type, query)
@@ -364,14 +396,18 @@ class Evaluator:
         in_order = not query.sort or self._index_sorted(obj_type, query, candidates) or (
             query.sort == [(("ID",), "asc")] and isinstance(candidates, _IdOrder))
         matched: list[dict] = []
-        if in_order and enough is not None and not any(alternatives):  # no filters: every candidate matches
-            return [records[i] for i in itertools.islice(candidates, skip, enough)]
-        for record in (records[i] for i in candidates):
-            if not any(self.matches(obj_type, record, a) for a in alternatives):
-                continue
-            matched.append(record)
-            if in_order and enough is not None and len(matched) >= enough:
-                break
+        if not any(alternatives):  # no filters: every candidate matches
+            if in_order and enough is not None:
+                return [records[i] for i in itertools.islice(candidates, skip, enough)]
+            matched = [records[i] for i in candidates]
+        else:
+            match = self.matcher(obj_type, alternatives)
+            for record in (records[i] for i in candidates):
+                if not match(record):
+                    continue
+                matched.append(record)
+                if in_order and enough is not None and len(matched) >= enough:
+                    break
         if not in_order:
             self._sort(obj_type, matched, query.sort)
         return matched[skip:] if skip else matched
@@ -434,14 +470,60 @@ class Evaluator:
         now = self.store.clock.now_ms()
         lo = min(b[0] for b, _ in tests)
         hi = max(b[1] for b, _ in tests)
+        compiled = [(bound, [_comparer(c, "ID", now) for c in id_conditions]) for bound, id_conditions in tests]
         found: list[str] = []
         for ms, obj_id in self.store.index_keys(obj_type.code, lo, hi):
-            for (a, b), id_conditions in tests:
-                if a <= ms <= b and all(_compare(c, obj_id, "ID", now) for c in id_conditions):
+            for (a, b), id_tests in compiled:
+                if a <= ms <= b and all(test(obj_id) for test in id_tests):
                     found.append(obj_id)
                     break
             if enough is not None and len(found) >= enough:
                 break
+        return found
+
+    def _select_on_ids(self, obj_type: ObjectType, query: Query, enough: int | None) -> list[str] | None:
+        """Matching IDs when every filter is on ``ID`` and the order is ``ID`` ascending (or none):
+        the IDs alone are tested, in the store's ID order from the lowest bound any alternative
+        allows (the sync's ID reconciliation, ``ID_Mod=gt&ID_Sort=asc``); ``None`` otherwise.
+
+        The modifiers taken here compare text and cannot fail, so testing fewer IDs than a scan
+        changes no answer, errors included.
+        """
+        alternatives = query.alternatives
+        if not all(alternatives) or query.sort not in ([], [(("ID",), "asc")]):
+            return None
+        if any(c.path != ("ID",) or c.mod not in _ID_MODS or not c.values for a in alternatives for c in a):
+            return None
+        match = self.matcher(obj_type, alternatives)
+        if not query.sort:  # the store's order, as the scan it replaces
+            ids: Iterable[str] = self.store.objects[obj_type.code]
+        else:
+            ordered = self.store.sorted_ids(obj_type.code)
+            lows, highs = [], []
+            for conditions in alternatives:  # each alternative holds one ID condition
+                cond = conditions[0]
+                if cond.mod in ("gt", "gte", "eq", "in"):
+                    lows.append(cond.values[0] if cond.mod in ("gt", "gte") else min(cond.values))
+                if cond.mod in ("lt", "lte", "eq", "in"):
+                    highs.append(cond.values[0] if cond.mod in ("lt", "lte") else max(cond.values))
+            start = bisect.bisect_left(ordered, min(lows)) if len(lows) == len(alternatives) else 0
+            stop = bisect.bisect_right(ordered, max(highs)) if len(highs) == len(alternatives) else len(ordered)
+            if len(alternatives) == 1 and alternatives[0][0].mod in ("gt", "gte", "lt", "lte"):
+                # One range: its ends bisected exactly, the slice is the answer.
+                cond = alternatives[0][0]
+                at = bisect.bisect_right if cond.mod in ("gt", "lte") else bisect.bisect_left
+                if cond.mod in ("gt", "gte"):
+                    start = at(ordered, cond.values[0])
+                else:
+                    stop = at(ordered, cond.values[0])
+                return ordered[start:stop if enough is None else min(stop, start + enough)]
+            ids = itertools.islice(ordered, start, stop)
+        found: list[str] = []
+        for obj_id in ids:
+            if match({"ID": obj_id}):
+                found.append(obj_id)
+                if enough is not None and len(found) >= enough:
+                    break
         return found
 
     def _candidates(self, obj_type: ObjectType, query: Query) -> Iterable[str]:
@@ -452,7 +534,7 @@ class Evaluator:
             bound = _date_bounds(obj_type.date_field, conditions, now)
             if bound is None:
                 if query.sort:
-                    return _IdOrder(sorted(self.store.objects[obj_type.code]))
+                    return _IdOrder(self.store.sorted_ids(obj_type.code))
                 return list(self.store.objects[obj_type.code])
             ranges.append(bound)
         ranges.sort()
@@ -610,52 +692,94 @@ def _as_type(reference: Any, text: str, field_name: str, now: int, *, end: bool 
 
 
 def _compare(cond: Condition, stored: Any, field_name: str, now: int) -> bool:
+    """Whether one stored value meets a condition (see :func:`_comparer`)."""
+    return _comparer(cond, field_name, now)(stored)
+
+
+def _comparer(cond: Condition, field_name: str, now: int) -> Callable[[Any], bool]:
+    """The test of a stored value against ``cond``, made once for a query: a filter's values are
+    turned into the stored value's type once per kind of value (text, number, true/false), not
+    once per record; a conversion that fails fails on every record of its kind, as before."""
     mod = cond.mod
-    if mod == "isnull":
-        return stored in (None, "")
-    if mod == "notnull":
-        return stored not in (None, "")
-    if isinstance(stored, list):  # multi-select custom fields
-        return any(_compare(cond, item, field_name, now) for item in stored) if stored else mod in ("ne", "notin")
-    if stored is None:
-        return mod in ("ne", "notcontains", "cinotcontains", "notin", "notbetween")
-    value = _coerce(stored, field_name, now)
-    try:
-        wanted = [_as_type(stored, v, field_name, now) for v in cond.values]
-    except ValueError:
-        raise bad_request(f"{field_name}: {cond.values[0]!r} is not a valid value") from None
-    text = str(stored)
-    if mod in ("eq", "in"):
-        return value in wanted
-    if mod in ("ne", "notin"):
-        return value not in wanted
-    if mod == "contains":
-        return any(str(w) in text for w in cond.values)
-    if mod == "cicontains":
-        return any(str(w).lower() in text.lower() for w in cond.values)
-    if mod == "notcontains":
-        return all(str(w) not in text for w in cond.values)
-    if mod == "cinotcontains":
-        return all(str(w).lower() not in text.lower() for w in cond.values)
-    if mod in ("like", "cilike"):
-        pattern = re.escape(cond.values[0]).replace("%", ".*").replace("_", ".")
-        return re.fullmatch(pattern, text, re.I if mod == "cilike" else 0) is not None
-    first = wanted[0]
-    if mod in ("between", "notbetween"):
-        if cond.range_end is None:
-            raise bad_request(f"{field_name}_Mod={mod} needs {field_name}_Range")
-        end = _as_type(stored, cond.range_end, field_name, now, end=True)
-        inside = _ordered(first, value) and _ordered(value, end)
-        return inside if mod == "between" else not inside
-    if mod == "gt":
-        return _ordered(first, value) and value != first
-    if mod == "gte":
-        return _ordered(first, value)
-    if mod == "lt":
-        return _ordered(value, first) and value != first
-    if mod == "lte":
-        return _ordered(value, _as_type(stored, cond.values[0], field_name, now, end=True))
-    raise bad_request(f"{mod} is not a supported modifier")
+    values = cond.values
+    date = is_date_field(field_name)
+    wanted_by_kind: dict[Any, list[Any]] = {}
+    end_by_kind: dict[Any, Any] = {}
+
+    def kind(stored: Any) -> Any:
+        return None if date else bool if isinstance(stored, bool) else float if isinstance(stored, (int, float)) else str
+
+    def wanted_for(stored: Any) -> list[Any]:
+        key = kind(stored)
+        wanted = wanted_by_kind.get(key)
+        if wanted is None:
+            try:
+                wanted = [_as_type(stored, v, field_name, now) for v in values]
+            except ValueError:
+                raise bad_request(f"{field_name}: {values[0]!r} is not a valid value") from None
+            wanted_by_kind[key] = wanted
+        return wanted
+
+    def end_for(stored: Any, text: str) -> Any:
+        key = kind(stored)
+        if key not in end_by_kind:
+            end_by_kind[key] = _as_type(stored, text, field_name, now, end=True)
+        return end_by_kind[key]
+
+    def compare(stored: Any) -> bool:
+        if mod == "isnull":
+            return stored in (None, "")
+        if mod == "notnull":
+            return stored not in (None, "")
+        if isinstance(stored, list):  # multi-select custom fields
+            return any(compare(item) for item in stored) if stored else mod in ("ne", "notin")
+        if stored is None:
+            return mod in ("ne", "notcontains", "cinotcontains", "notin", "notbetween")
+        value = _coerce(stored, field_name, now)
+        wanted = wanted_for(stored)
+        text = str(stored)
+        if mod in ("eq", "in"):
+            return value in wanted
+        if mod in ("ne", "notin"):
+            return value not in wanted
+        if mod == "contains":
+            return any(str(w) in text for w in values)
+        if mod == "cicontains":
+            return any(str(w).lower() in text.lower() for w in values)
+        if mod == "notcontains":
+            return all(str(w) not in text for w in values)
+        if mod == "cinotcontains":
+            return all(str(w).lower() not in text.lower() for w in values)
+        if mod in ("like", "cilike"):
+            pattern = re.escape(values[0]).replace("%", ".*").replace("_", ".")
+            return re.fullmatch(pattern, text, re.I if mod == "cilike" else 0) is not None
+        first = wanted[0]
+        if mod in ("between", "notbetween"):
+            if cond.range_end is None:
+                raise bad_request(f"{field_name}_Mod={mod} needs {field_name}_Range")
+            end = end_for(stored, cond.range_end)
+            inside = _ordered(first, value) and _ordered(value, end)
+            return inside if mod == "between" else not inside
+        if mod == "gt":
+            return _ordered(first, value) and value != first
+        if mod == "gte":
+            return _ordered(first, value)
+        if mod == "lt":
+            return _ordered(value, first) and value != first
+        if mod == "lte":
+            return _ordered(value, end_for(stored, values[0]))
+        raise bad_request(f"{mod} is not a supported modifier")
+
+    if mod in ("eq", "in") and not date:
+        texts = list(values)  # what a text value is compared with (see _as_type)
+
+        def equal(stored: Any) -> bool:
+            if stored.__class__ is str:
+                return stored in texts
+            return compare(stored)
+
+        return equal
+    return compare
 
 
 def _ordered(a: Any, b: Any) -> bool:

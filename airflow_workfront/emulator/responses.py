@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from airflow_workfront.emulator.cost import ROWS_KEY, rows_of
 from airflow_workfront.emulator.errors import ApiError
 
 
@@ -29,9 +30,26 @@ except ImportError:  # pragma: no cover
     encode = _encode_with_json
 
 
+class JsonResponse(Response):
+    """A JSON answer that tells the cost model how many rows it returns (cost.ROWS_KEY), so the
+    model need not parse a large page back out of its body to count them."""
+
+    def __init__(self, payload: Any, status: int = 200, headers: dict | None = None) -> None:
+        super().__init__(encode(payload), status_code=status, media_type="application/json", headers=headers)
+        self._payload = payload
+
+    async def __call__(self, scope, receive, send) -> None:
+        counted = scope.get(ROWS_KEY)
+        if counted is not None:
+            rows = rows_of(self._payload)
+            if rows is not None:
+                counted.append(rows)
+        await super().__call__(scope, receive, send)
+
+
 def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
     """A JSON response encoded quickly."""
-    return Response(encode(payload), status_code=status, media_type="application/json", headers=headers)
+    return JsonResponse(payload, status, headers)
 
 
 def error_response(error: ApiError) -> Response:

@@ -137,6 +137,8 @@ class Store:
         self.objects: dict[str, dict[str, dict]] = {code: {} for code in catalog()}
         # Per type: sorted list of (date ms, ID) on the type's date field.
         self.index: dict[str, list[tuple[int, str]]] = {code: [] for code in catalog()}
+        # Per type: its IDs sorted, kept until an object of the type is added or removed.
+        self._sorted_ids: dict[str, list[str]] = {}
         self.listeners: list[Listener] = []
         self.uploads: dict[str, tuple[str, bytes]] = {}
         self.rules = InventedRules()  # the emulator replaces this with its own, shared across resets
@@ -169,6 +171,18 @@ class Store:
         owner_id = record["ID"]
         return sorted((r for r in self.objects[member_code].values() if r.get(fk) == owner_id), key=lambda r: r["ID"])
 
+    def sorted_ids(self, code: str) -> list[str]:
+        """Every ID of a type in ascending order (not to be changed by the caller).
+
+        Sorted once and reused until an object of the type is created or deleted (an update keeps
+        the IDs); a table whose size no longer matches the list was changed behind the store's
+        back, and is sorted again.
+        """
+        ids = self._sorted_ids.get(code)
+        if ids is None or len(ids) != len(self.objects[code]):
+            ids = self._sorted_ids[code] = sorted(self.objects[code])
+        return ids
+
     def index_range(self, code: str, lo_ms: int, hi_ms: int) -> Iterator[str]:
         """IDs whose date is in ``[lo_ms, hi_ms]``, in (date, ID) order."""
         keys = self.index[code]
@@ -190,6 +204,7 @@ class Store:
         with self.lock:
             table = self.objects[obj_type.code]
             keys = self.index[obj_type.code]
+            self._sorted_ids.pop(obj_type.code, None)
             for record in records:
                 table[record["ID"]] = record
                 key = self._index_key(obj_type, record)
@@ -236,6 +251,8 @@ class Store:
                 at = bisect.bisect_left(keys, old_key)
                 if at < len(keys) and keys[at] == old_key:
                     del keys[at]
+        else:
+            self._sorted_ids.pop(code, None)
         self.objects[code][record["ID"]] = record
         new_key = self._index_key(obj_type, record)
         if new_key is not None:
@@ -249,6 +266,7 @@ class Store:
             if at < len(keys) and keys[at] == key:
                 del keys[at]
         del self.objects[obj_type.code][record["ID"]]
+        self._sorted_ids.pop(obj_type.code, None)
 
     def _check_fields(self, obj_type: ObjectType, data: dict) -> None:
         for name in data:
