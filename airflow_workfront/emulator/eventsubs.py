@@ -236,6 +236,7 @@ class EventSubscriptions:
         with self.lock:
             subs = list(self.subscriptions.values())
         subject = new or old
+        queued = False
         for sub in subs:
             if sub["objCode"] != code or sub["eventType"] != event:
                 continue
@@ -260,7 +261,9 @@ class EventSubscriptions:
                                           "objID": subject.get("ID")})
                 continue
             self._queue.put((sub["url"], sub["authToken"], payload, 0))
-        self._ensure_workers()
+            queued = True
+        if queued:  # a worker's HTTP client costs tens of ms of CPU: none for a write nobody hears of
+            self._ensure_workers()
 
     def _drawn_for_drop(self) -> bool:
         with self.lock:

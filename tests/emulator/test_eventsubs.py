@@ -325,3 +325,16 @@ def test_a_burst_of_a_thousand_edits_is_delivered_in_parallel_and_failures_are_r
     assert failed >= 1000 // 50 and sum(1 for d in log if d["status"] == 503) == failed
     assert sum(1 for d in log if d["attempt"] > 1) >= failed  # each refused delivery was tried again
     print(f"1,000 deliveries (and {failed} retries) in {elapsed:.1f} s, {receiver.max_in_flight} at once")
+
+
+def test_a_write_no_subscription_hears_of_starts_no_delivery_worker():
+    # A worker's HTTP client costs tens of ms of CPU to make: a bulk edit with no subscriber
+    # (a benchmark's churn) must not start sixteen of them.
+    from airflow_workfront.emulator.app import Emulator, EmulatorConfig
+    from airflow_workfront.emulator.catalog import resolve
+
+    emu = Emulator(EmulatorConfig(seed="demo"))
+    emu.asgi()  # attaches the subscriptions to the store
+    task = next(iter(emu.store.objects["TASK"].values()))
+    emu.store.update(resolve("TASK"), task["ID"], {"name": "heard by nobody"})
+    assert emu.event_subscriptions is not None and emu.event_subscriptions._workers == []
