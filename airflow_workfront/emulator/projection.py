@@ -116,16 +116,20 @@ def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: 
 
     references = [(name, f"{name}ID", _target(obj_type, name), sub or {})
                   for name, sub in tree.items() if name in obj_type.references]
+    only = optional[0] if len(optional) == 1 else None
     rows = []
     for record in records:
-        held = tuple(name in record for name in optional) if optional else ()
+        if only is not None:
+            held: tuple[bool, ...] = (only in record,)
+        else:
+            held = tuple(name in record for name in optional) if optional else ()
         shape = templates.get(held)
         if shape is None:
             shape = templates[held] = template(held)
-        row = shape[0].copy()
         if shape[1].issuperset(record):  # the record holds only answered fields: copied in one go
-            row.update(record)
+            row = {**shape[0], **record}
         else:
+            row = shape[0].copy()
             for name in shape[1].intersection(record):
                 row[name] = record[name]
         for name, id_field, target, sub in references:
