@@ -12,7 +12,8 @@ over real HTTP with httpx, and prints a small table:
 * one 2000-task page, median of several runs, with the sync's keyset filters (a ``between``
   window plus ``OR:1:`` date-eq/ID-gt, sorted ``lastUpdateDate_1_Sort`` + ``ID_2_Sort``) from a
   cursor in the middle of the store, and with plain offset paging
-  (``$$FIRST=50000&$$LIMIT=2000&ID_1_Sort=asc``);
+  (``$$FIRST=50000&$$LIMIT=2000&ID_1_Sort=asc``), and the sync's ID reconciliation page
+  (``fields=ID&ID_Mod=gt&ID_Sort=asc`` from the middle ID);
 * the same keyset page, a 1-row page and a count with the cost model on (``--cost 200,0.5``:
   200 ms plus 0.5 ms a row), against what the model says they should take.
 """
@@ -108,6 +109,14 @@ def keyset_params(http: httpx.Client) -> dict:
     }
 
 
+def id_params(http: httpx.Client) -> dict:
+    """The sync's ID reconciliation page (``ID_Mod=gt``, ``ID_Sort=asc``, ``fields=ID``) after the middle ID."""
+    search = "/attask/api/v21.0/task/search"
+    total = http.get("/attask/api/v21.0/task/count").json()["data"]["count"]
+    middle = http.get(search, params={"fields": "ID", "ID_Sort": "asc", "$$FIRST": total // 2, "$$LIMIT": 1})
+    return {"fields": "ID", "ID": middle.json()["data"][0]["ID"], "ID_Mod": "gt", "ID_Sort": "asc", "$$LIMIT": 2000}
+
+
 def cost_rows(http: httpx.Client, base_url: str, keyset: dict, cost: str, runs: int) -> list[tuple[str, str]]:
     """Pages and a count with the cost model on: measured, and what the model says."""
     base, per_row = (float(x) for x in cost.split(","))
@@ -149,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             offset = {"$$FIRST": 50_000, "$$LIMIT": 2000, "ID_1_Sort": "asc"}
             seconds, count = _median_seconds(http, offset, args.runs)
             rows.append((f"offset page $$FIRST=50000 ({count} tasks)", f"{seconds * 1000:.0f} ms"))
+            seconds, count = _median_seconds(http, id_params(http), args.runs)
+            rows.append((f"ID page from the middle, fields=ID ({count} tasks)", f"{seconds * 1000:.0f} ms"))
             if args.cost != "none":
                 rows += cost_rows(http, large.base_url, keyset, args.cost, args.runs)
     finally:

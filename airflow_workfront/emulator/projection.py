@@ -92,15 +92,20 @@ def _target(obj_type: ObjectType | None, name: str) -> ObjectType | None:
 def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: Tree) -> list[dict]:
     """The response shape of a page of records: :func:`project` on each, with a fast path.
 
-    When every requested field is a plain field of the object or a reference (no ``*``,
+    When every requested field is a plain field of the object, a reference or ``*`` (no
     collections or custom-form maps), the shape is worked out once for the page instead of once
     per record: each row starts as a copy of the page's template (every key in answer order, all
     ``None``), takes the values the record holds, and then its references' objects. A 2000-row
     page of the sync's ~150 fields is then several times cheaper to build.
     """
-    special = ("*", "parameterValues", "accessRules")
+    special = ("parameterValues", "accessRules")
     if any(name in special or name in obj_type.collections for name in tree):
         return [project(store, obj_type, r, tree) for r in records]
+    names = list(tree)
+    # ``*`` answers every field the request's API version has, and objCode as the type's code
+    # (unless a plain objCode asked for after it reads the record's).
+    hidden = obj_type.missing_in_version() if "*" in tree else frozenset()
+    type_code = "*" in tree and "objCode" not in names[names.index("*") + 1:]
     known = obj_type.fields
     defaults = [(name, name in known) for name in _default_names(obj_type.code, bool(tree))]
     # Defaults outside the type's fields answer only when the record holds them: one template for
@@ -111,7 +116,12 @@ def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: 
     def template(held: tuple[bool, ...]) -> tuple[dict, frozenset[str]]:
         present = dict(zip(optional, held, strict=True))
         keys = [name for name, always in defaults if always or present[name]]
-        keys.extend(tree)  # a name already placed keeps its place (the value is the same)
+        for name in names:  # a name already placed keeps its place (the value is the same)
+            if name == "*":
+                keys.extend(key for key in _all_names(obj_type.code) if key not in hidden)
+                keys.append("objCode")
+            else:
+                keys.append(name)
         return dict.fromkeys(keys), frozenset(keys)
 
     references = [(name, f"{name}ID", _target(obj_type, name), sub or {})
@@ -136,6 +146,8 @@ def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: 
             ref_id = record.get(id_field)
             found = store.find(target.code, ref_id) if target and ref_id else None
             row[name] = project(store, target, found, sub, defaults=False) if target and found else None
+        if type_code:
+            row["objCode"] = obj_type.code
         rows.append(row)
     return rows
 

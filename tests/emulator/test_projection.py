@@ -25,6 +25,11 @@ def store():
     ("TASK", ["parameterValues"]),
     ("PROJ", ["name", "tasks:name"]),
     ("HOUR", ["hours", "entryDate"]),
+    ("TASK", ["ID", "*", "objCode"]),
+    ("TASK", ["project:name", "*", "DE:Effort"]),
+    ("ASSGN", ["*"]),  # objCode is not one of ASSGN's fields: * adds it
+    ("ASSGN", ["task:name", "assignedTo:name", "ID"]),
+    ("OPTASK", ["parent:ID", "project:owner:name", "name"]),
 ])
 def test_page_projection_matches_per_record_projection(store, code, fields):
     obj_type = resolve(code)
