@@ -89,11 +89,17 @@ class Schema:
         self.admin = PostgresHook(postgres_conn_id="wf_bench_mirror_admin")
         self.admin.run(f'CREATE SCHEMA "{self.name}"')
         sep = "&" if "?" in uri else "?"
-        os.environ[f"AIRFLOW_CONN_{SQL_CONN.upper()}"] = f"{uri}{sep}options={quote(f'-c search_path={self.name}')}"
+        self._variable = f"AIRFLOW_CONN_{SQL_CONN.upper()}"
+        self._before = os.environ.get(self._variable)  # a schema made while another is in use gives it back
+        os.environ[self._variable] = f"{uri}{sep}options={quote(f'-c search_path={self.name}')}"
 
     def drop(self) -> None:
-        """Remove the schema and every table in it."""
+        """Remove the schema and every table in it; the connection names the schema it named before."""
         self.admin.run(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+        if self._before is None:
+            os.environ.pop(self._variable, None)
+        else:
+            os.environ[self._variable] = self._before
 
 
 def _run_task(op: Any, context: dict, answer: Any) -> None:
@@ -394,21 +400,26 @@ def main() -> int:
         emulator.control.reset_stats()
         emulator_cpu = process_cpu_seconds(emulator.proc.pid)
         stats: dict[str, Any] = {}
+        single: dict[str, float] | None = None
 
-        def next_hour() -> dict[str, dict[str, int]]:  # the first run's figures, read before the hour's changes
+        def between_runs() -> None:  # the first run's figures, and TASK alone, before anything changes
+            nonlocal single
             stats.update(emulator.control.stats(), cpu=process_cpu_seconds(emulator.proc.pid) - emulator_cpu,
                          load_after=os.getloadavg()[0])
+            if args.single:
+                single = measure_single(emulator.base_url, args.postgres)
+
+        def next_hour() -> dict[str, dict[str, int]]:
+            between_runs()
             return make_hour_of_changes(emulator, codes)()
 
         results, wall, sent, hourly = measure_mirror(emulator.base_url, codes, args.postgres, fields,
                                                      None if args.no_hour else next_hour)
         if hourly is None:
-            stats.update(emulator.control.stats(), cpu=process_cpu_seconds(emulator.proc.pid) - emulator_cpu,
-                         load_after=os.getloadavg()[0])
+            between_runs()
         else:
             hourly["stats"] = emulator.control.stats()
         cpu = (sum(r.get("cpu", 0.0) for r in results.values()), stats["cpu"])
-        single = measure_single(emulator.base_url, args.postgres) if args.single else None
     finally:
         emulator.stop()
     check_run("the first run", results, sent, stats)
