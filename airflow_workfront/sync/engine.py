@@ -97,8 +97,10 @@ class SyncEngine:
     :param page_size: Rows per search (default: the client's ``page_size``; at most 2000).
     :param max_workers: Partitions read at once (default and cap: the client's ``max_concurrency``).
     :param deletes: ``"journal"`` (delete what ``JRNLE`` ``changeType=D`` entries in the window
-        name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID),
-        ``"none"``, or ``"auto"``: journal, except for journal-like objects (JRNLE, NOTE...).
+        name), ``"reconcile"`` (delete stored IDs missing from Workfront; reads every ID up to
+        the last stored one, in ranges, ``max_workers`` at once), ``"none"``, or ``"auto"``:
+        journal, except for journal-like objects (JRNLE, NOTE...). Either search is skipped when
+        the sink held no live object as the run opened it (``Sink.holds_no_objects``).
     :param field_kinds: Field -> kind, when the caller has read ``/metadata`` already (the engine
         then reads it no more); ``None``: the engine reads it for sinks that type columns.
     :param flatten_references: Store each requested ``<ref>:<field>`` (``defaultBaseline:ID``) in
