@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -66,7 +66,30 @@ def _drop_postgres_database(name: str) -> None:
     conn.close()
 
 
-class AirflowStack:
+class StartsOnEnter:
+    """``with`` starts the stack and stops it on the way out; a start that fails stops what it
+    started before the error goes on."""
+
+    def start(self) -> Self:
+        """Start every process; return the stack."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop every process."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class AirflowStack(StartsOnEnter):
     """Airflow's API server (with this provider's plugin), scheduler and DAG processor.
 
     :param home: An empty directory for ``AIRFLOW_HOME``.
@@ -149,16 +172,6 @@ class AirflowStack:
         if self.on_postgres:
             _drop_postgres_database(self.db_name)
             self.on_postgres = False
-
-    def __enter__(self) -> AirflowStack:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from airflow_workfront.emulator.testing import EmulatorProcess, free_port, stop_process
-from tests.airflow_stack import AirflowStack, _drop_postgres_database, _postgres_database
+from tests.airflow_stack import AirflowStack, StartsOnEnter, _drop_postgres_database, _postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "example_dags" / "example_workfront_mirror_events.py"
@@ -41,7 +41,7 @@ API_KEY = "freshness-key"
 API = "/attask/api/v21.0"
 
 
-class MirrorStack:
+class MirrorStack(StartsOnEnter):
     """The emulator, Airflow running the event-driven mirror example, and its warehouse.
 
     :param home: An empty directory.
@@ -69,16 +69,6 @@ class MirrorStack:
         self.subscriptions: list[str] = []
 
     # -- lifecycle ----------------------------------------------------------------------------
-
-    def __enter__(self) -> MirrorStack:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def start(self) -> MirrorStack:
         """Start everything and subscribe; returns once the DAG is active (its first run is queued)."""
