@@ -201,11 +201,13 @@ def mirror_tasks(codes: list[str], fields: list[str] | None = None, prefix: str 
 
 
 def measure_mirror(base_url: str, codes: list[str], postgres: str, fields: list[str] | None = None,
+                   between_runs: Any = None,
                    next_hour: Any = None) -> tuple[dict[str, dict], float, int, dict[str, Any] | None]:
     """The mirror's first run into a fresh schema: per task its outcome and requests, the wall time,
-    and the requests the tasks' clients counted. With ``next_hour`` (a callable that makes the
-    hour's changes in Workfront and returns what it did), also the next hourly run into the same
-    tables, timed the same way: ``{"changes", "results", "wall", "sent"}``."""
+    and the requests the tasks' clients counted. ``between_runs`` (a callable) is called right
+    after it. With ``next_hour`` (a callable that makes the hour's changes in Workfront and returns
+    what it did), also the next hourly run into the same tables, timed the same way:
+    ``{"changes", "results", "wall", "sent"}``."""
     schema = Schema(postgres)
     hourly = None
     try:
@@ -216,6 +218,8 @@ def measure_mirror(base_url: str, codes: list[str], postgres: str, fields: list[
         results = run_pool(operators, context)
         wall = time.perf_counter() - started
         sent = sum(r["requests"] for r in results.values())
+        if between_runs is not None:
+            between_runs()
         if next_hour is not None:
             changes = next_hour()
             context = {"data_interval_start": END, "data_interval_end": END + timedelta(hours=1)}
@@ -409,15 +413,10 @@ def main() -> int:
             if args.single:
                 single = measure_single(emulator.base_url, args.postgres)
 
-        def next_hour() -> dict[str, dict[str, int]]:
-            between_runs()
-            return make_hour_of_changes(emulator, codes)()
-
-        results, wall, sent, hourly = measure_mirror(emulator.base_url, codes, args.postgres, fields,
-                                                     None if args.no_hour else next_hour)
-        if hourly is None:
-            between_runs()
-        else:
+        results, wall, sent, hourly = measure_mirror(
+            emulator.base_url, codes, args.postgres, fields, between_runs,
+            None if args.no_hour else make_hour_of_changes(emulator, codes))
+        if hourly is not None:
             hourly["stats"] = emulator.control.stats()
         cpu = (sum(r.get("cpu", 0.0) for r in results.values()), stats["cpu"])
     finally:

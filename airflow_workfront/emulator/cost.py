@@ -69,12 +69,7 @@ def rows_in(body: bytes) -> int:
         payload = json.loads(body)
     except ValueError:
         return 0
-    data = payload.get("data") if isinstance(payload, dict) else None
-    if isinstance(data, list):
-        return len(data)
-    if isinstance(data, dict) and data and all(isinstance(v, dict) and "ID" in v for v in data.values()):
-        return len(data)  # map=true: objects keyed by ID
-    return 1 if isinstance(data, dict) else 0
+    return rows_of(payload) or 0  # parsed JSON holds only text keys and plain types: never None
 
 
 async def send_when_due(model: CostModel, started: float, app: Any, scope: dict, receive: Any, send: Any) -> None:

@@ -126,13 +126,9 @@ def project_many(store: Store, obj_type: ObjectType, records: list[dict], tree: 
 
     references = [(name, f"{name}ID", _target(obj_type, name), sub or {})
                   for name, sub in tree.items() if name in obj_type.references]
-    only = optional[0] if len(optional) == 1 else None
     rows = []
     for record in records:
-        if only is not None:
-            held: tuple[bool, ...] = (only in record,)
-        else:
-            held = tuple(name in record for name in optional) if optional else ()
+        held = tuple([name in record for name in optional])
         shape = templates.get(held)
         if shape is None:
             shape = templates[held] = template(held)

@@ -308,10 +308,6 @@ class Evaluator:
         last = path[-1]
         return [item.get(last) for _, item in current]
 
-    def matches(self, obj_type: ObjectType, record: dict, conditions: list[Condition]) -> bool:
-        """Whether ``record`` meets every condition (one alternative)."""
-        return self.matcher(obj_type, [conditions])(record)
-
     def matcher(self, obj_type: ObjectType, alternatives: list[list[Condition]]) -> Callable[[dict], bool]:
         """A test of a record against the alternatives (any of them, each with all its conditions),
         built once for a query: the filter values are read once, not once per record."""
@@ -689,11 +685,6 @@ def _as_type(reference: Any, text: str, field_name: str, now: int, *, end: bool 
         except ValueError:
             raise bad_request(f"{field_name}: {text!r} is not a number") from None
     return text
-
-
-def _compare(cond: Condition, stored: Any, field_name: str, now: int) -> bool:
-    """Whether one stored value meets a condition (see :func:`_comparer`)."""
-    return _comparer(cond, field_name, now)(stored)
 
 
 def _comparer(cond: Condition, field_name: str, now: int) -> Callable[[Any], bool]:

@@ -19,6 +19,7 @@ this code compares them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from collections import deque
@@ -147,25 +148,26 @@ def reconcile_missing(
 
     stored = _Peekable(stored_ids())
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=f"wf-reconcile-{obj_code}")
-    pending: deque[tuple[str | None, str, Future[list[str]]]] = deque()
+    pending: deque[tuple[str, Future[list[str]]]] = deque()
     upcoming = iter(ranges)
+
+    def read_next() -> None:
+        for after, through in itertools.islice(upcoming, 1):
+            pending.append((through, pool.submit(read, after, through)))
+
     try:
-        for after, through in upcoming:
-            pending.append((after, through, pool.submit(read, after, through)))
-            if len(pending) >= workers:
-                break
+        for _ in range(max(1, workers)):
+            read_next()
         while pending:
-            after, through, future = pending.popleft()
+            through, future = pending.popleft()
             present = future.result()
-            nxt = next(upcoming, None)
-            if nxt is not None:
-                pending.append((*nxt, pool.submit(read, *nxt)))
             if stop is not None and stop.is_set():
                 return
+            read_next()
             yield from missing_ids(stored.take_through(through), present, page_size)
     finally:
         halt.set()
-        for _, _, future in pending:
+        for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True)
 
